@@ -1,0 +1,107 @@
+/**
+ * The one error registry. WeChat-facing routes answer HTTP 200 with `{errcode, errmsg}`; client and admin
+ * routes answer the same shape with the HTTP status given here. Codes below 90000 are WeChat's own
+ * (spec/subscribe-messages.md §1, §3); 9xxxx codes are Beckon's, for routes WeChat does not have.
+ */
+export interface ErrorDef {
+  readonly code: number;
+  readonly message: string;
+  /** HTTP status on client/admin routes. WeChat-facing routes always answer 200. */
+  readonly status: number;
+}
+
+const def = (code: number, message: string, status = 400): ErrorDef => ({ code, message, status });
+
+export const Errors = {
+  // WeChat: common (§1.1.3, §3.1)
+  SYSTEM_ERROR: def(-1, 'system error', 500),
+  INVALID_CREDENTIAL: def(
+    40001,
+    'invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken',
+    401,
+  ),
+  INVALID_GRANT_TYPE: def(40002, 'invalid grant_type'),
+  INVALID_OPENID: def(40003, 'invalid openid'),
+  INVALID_APPID: def(40013, 'invalid appid'),
+  INVALID_ACCESS_TOKEN: def(40014, 'invalid access_token', 401),
+  INVALID_CODE: def(40029, 'invalid code'),
+  INVALID_TEMPLATE_ID: def(40037, 'invalid template_id'),
+  INVALID_URL: def(40066, 'invalid url', 404),
+  INVALID_APPSECRET: def(40125, 'invalid appsecret'),
+  CODE_BEEN_USED: def(40163, 'code been used'),
+  ACCESS_TOKEN_MISSING: def(41001, 'access_token missing', 401),
+  APPID_MISSING: def(41002, 'appid missing'),
+  APPSECRET_MISSING: def(41004, 'appsecret missing'),
+  INVALID_PAGE: def(41030, 'invalid page'),
+  ACCESS_TOKEN_EXPIRED: def(42001, 'access_token expired', 401),
+  REQUIRE_POST: def(43002, 'require POST method', 405),
+  USER_REFUSED: def(43101, 'user refuse to accept the msg', 403),
+  SUBSCRIBE_BANNED: def(43107, 'subscribe message capability banned', 403),
+  CONCURRENT_SEND: def(43108, 'Cannot make concurrent calls to the same OpenID, please try again', 429),
+  EMPTY_POST_DATA: def(44002, 'empty post data'),
+  DAILY_QUOTA: def(45009, 'reach max api daily quota limit', 429),
+  MINUTE_QUOTA: def(45011, 'api minute-quota reach limit mustslower retry next minute', 429),
+  SENSITIVE_CONTENT: def(45168, 'keyword in blacklist'),
+  DATA_FORMAT: def(47001, 'data format error'),
+  ARGUMENT_INVALID: def(47003, 'argument invalid!'),
+  API_UNAUTHORIZED: def(48001, 'api unauthorized', 403),
+
+  // WeChat: template management (§1.4)
+  TEMPLATE_ACCOUNT_BANNED: def(200011, 'account has been banned', 403),
+  TEMPLATE_LIMIT: def(200012, 'private template count exceeds limit'),
+  TEMPLATE_BANNED: def(200013, 'template has been banned', 403),
+  TID_INVALID: def(200014, 'tid does not exist'),
+  START_INVALID: def(200016, 'invalid parameter start'),
+  LIMIT_INVALID: def(200017, 'invalid parameter limit'),
+  CATEGORY_IDS_MISSING: def(200018, 'missing parameter ids'),
+  CATEGORY_IDS_INVALID: def(200019, 'invalid parameter ids'),
+  KIDLIST_INVALID: def(200020, 'invalid parameter kidList'),
+  SCENE_DESC_INVALID: def(200021, 'invalid parameter sceneDesc'),
+
+  // Beckon: requests, admin and apps
+  INVALID_REQUEST: def(91000, 'invalid request'),
+  NOT_FOUND: def(91001, 'not found', 404),
+  ADMIN_UNAUTHORIZED: def(91002, 'admin token missing or wrong', 401),
+  APP_NOT_FOUND: def(91003, 'app not found', 404),
+
+  // Beckon: accounts and sessions
+  USERNAME_TAKEN: def(92001, 'username already taken', 409),
+  WRONG_CREDENTIALS: def(92002, 'wrong username or password', 401),
+  TOO_MANY_SIGN_INS: def(92003, 'too many failed sign-ins, try again later', 429),
+  SESSION_INVALID: def(92004, 'session missing, invalid or expired', 401),
+} as const satisfies Record<string, ErrorDef>;
+
+export type ErrorName = keyof typeof Errors;
+
+/** An error with a registry entry. `detail` replaces the message where WeChat names the culprit. */
+export class ApiError extends Error {
+  readonly code: number;
+  readonly status: number;
+
+  constructor(
+    readonly def: ErrorDef,
+    detail?: string,
+  ) {
+    super(detail ?? def.message);
+    this.name = 'ApiError';
+    this.code = def.code;
+    this.status = def.status;
+  }
+
+  /** `47003 argument invalid! data.thing1.value invalid`, as WeChat words it. */
+  static argumentInvalid(key: string, problem: 'invalid' | 'is empty'): ApiError {
+    return new ApiError(Errors.ARGUMENT_INVALID, `argument invalid! data.${key}.value ${problem}`);
+  }
+}
+
+const byCode = new Map<number, ErrorDef>(Object.values(Errors).map((e) => [e.code, e]));
+
+/** The registry entry for a code, e.g. to describe a code in docs or an SDK. */
+export function errorByCode(code: number): ErrorDef | undefined {
+  return byCode.get(code);
+}
+
+/** The WeChat reply for an error: errmsg always ends in ` rid: <request id>`. */
+export function wechatError(err: { code: number; message: string }, rid: string) {
+  return { errcode: err.code, errmsg: `${err.message} rid: ${rid}` };
+}

@@ -1,0 +1,93 @@
+import { APP_TYPES, ApiError, type AppType, type AppView, Errors } from '@beckon/protocol';
+import type { Context } from '../context.js';
+import { randomHex } from '../ids.js';
+import type { AppRecord } from '../store/port.js';
+
+export interface NewApp {
+  name: string;
+  type: AppType;
+  /** Apps of one owner share unionids; defaults to `default`, so one operator's apps share them. */
+  owner?: string;
+}
+
+const MAX_PAGES = 500;
+const PAGE_PATTERN = /^[A-Za-z0-9_\-./]{1,256}$/;
+
+function invalid(message: string): ApiError {
+  return new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${message}`);
+}
+
+export function toAppView(app: AppRecord, withSecret = false): AppView {
+  return {
+    appid: app.appid,
+    name: app.name,
+    type: app.type,
+    originalId: app.originalId,
+    owner: app.owner,
+    subscribeBanned: app.subscribeBanned,
+    pages: app.pages,
+    createdAt: new Date(app.createdAt).toISOString(),
+    ...(withSecret ? { secret: app.secret } : {}),
+  };
+}
+
+export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord> {
+  const name = input.name?.trim();
+  if (!name || name.length > 64) throw invalid('name must be 1 to 64 characters');
+  if (!APP_TYPES.includes(input.type)) throw invalid(`type must be one of ${APP_TYPES.join(', ')}`);
+  const owner = input.owner?.trim() || 'default';
+  if (owner.length > 64) throw invalid('owner must be at most 64 characters');
+  for (;;) {
+    const app: AppRecord = {
+      appid: `wx${randomHex(8)}`,
+      secret: randomHex(16),
+      name,
+      type: input.type,
+      originalId: `gh_${randomHex(6)}`,
+      owner,
+      subscribeBanned: false,
+      pages: [],
+      createdAt: ctx.clock.now(),
+    };
+    // 64 random bits: a collision is next to impossible, but cheap to retry.
+    if (await ctx.store.apps.create(app)) return app;
+  }
+}
+
+export async function getApp(ctx: Context, appid: string): Promise<AppRecord> {
+  const app = await ctx.store.apps.get(appid);
+  if (!app) throw new ApiError(Errors.APP_NOT_FOUND, `app not found: ${appid}`);
+  return app;
+}
+
+export function listApps(ctx: Context): Promise<AppRecord[]> {
+  return ctx.store.apps.list();
+}
+
+/** A new secret; the old one stops working at once. Tokens already issued stay valid until they expire. */
+export async function resetSecret(ctx: Context, appid: string): Promise<AppRecord> {
+  await getApp(ctx, appid);
+  return (await ctx.store.apps.update(appid, { secret: randomHex(16) }))!;
+}
+
+/** Bans or unbans the app's subscribe-message capability (43107 on send, 20005 in the consent dialog). */
+export async function setSubscribeBanned(ctx: Context, appid: string, banned: boolean): Promise<AppRecord> {
+  await getApp(ctx, appid);
+  return (await ctx.store.apps.update(appid, { subscribeBanned: banned }))!;
+}
+
+/** Normalises a page path as WeChat's app.json writes it: no leading slash, no query. */
+export function normalisePage(page: string): string {
+  return page.replace(/^\/+/, '').split('?')[0]!;
+}
+
+/** Declares the app's pages (its app.json `pages`); a send's `page` must then be one of them. */
+export async function setPages(ctx: Context, appid: string, pages: string[]): Promise<AppRecord> {
+  await getApp(ctx, appid);
+  if (!Array.isArray(pages) || pages.length > MAX_PAGES)
+    throw invalid(`pages must be a list of at most ${MAX_PAGES}`);
+  const normalised = [...new Set(pages.map((p) => (typeof p === 'string' ? normalisePage(p) : '')))];
+  const bad = normalised.find((p) => !PAGE_PATTERN.test(p));
+  if (bad !== undefined) throw invalid(`not a page path: ${JSON.stringify(bad)}`);
+  return (await ctx.store.apps.update(appid, { pages: normalised }))!;
+}

@@ -1,0 +1,79 @@
+import { EventEmitter } from 'node:events';
+import { type Clock, systemClock } from '../clock.js';
+import { randomHex } from '../ids.js';
+import type { Bus } from './port.js';
+
+interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
+
+/** The Bus of a single node: everything lives in this process. */
+export class MemoryBus implements Bus {
+  private readonly events = new EventEmitter().setMaxListeners(0);
+  private readonly counters = new Map<string, Expiring<number>>();
+  private readonly locks = new Map<string, Expiring<string>>();
+  private writes = 0;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    // A structured clone keeps subscribers from sharing (and mutating) the publisher's object, as over Redis.
+    this.events.emit(channel, structuredClone(message));
+  }
+
+  async subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>> {
+    this.events.on(channel, handler);
+    return async () => {
+      this.events.off(channel, handler);
+    };
+  }
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    const now = this.clock.now();
+    const current = this.live(this.counters, key, now);
+    const count = (current?.value ?? 0) + 1;
+    this.counters.set(key, { value: count, expiresAt: current?.expiresAt ?? now + windowMs });
+    this.sweepNowAndThen(now);
+    return count;
+  }
+
+  async lock(key: string, ttlMs: number): Promise<string | null> {
+    const now = this.clock.now();
+    if (this.live(this.locks, key, now)) return null;
+    const owner = randomHex(8);
+    this.locks.set(key, { value: owner, expiresAt: now + ttlMs });
+    this.sweepNowAndThen(now);
+    return owner;
+  }
+
+  async unlock(key: string, owner: string): Promise<boolean> {
+    const held = this.live(this.locks, key, this.clock.now());
+    if (held?.value !== owner) return false;
+    this.locks.delete(key);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.events.removeAllListeners();
+    this.counters.clear();
+    this.locks.clear();
+  }
+
+  /** Keys nobody touches again would stay forever; drop the expired ones every so many writes. */
+  private sweepNowAndThen(now: number): void {
+    if (++this.writes % 1024 !== 0) return;
+    for (const map of [this.counters, this.locks] as Map<string, Expiring<unknown>>[]) {
+      for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
+    }
+  }
+
+  private live<T>(map: Map<string, Expiring<T>>, key: string, now: number): Expiring<T> | undefined {
+    const entry = map.get(key);
+    if (entry && entry.expiresAt <= now) {
+      map.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}

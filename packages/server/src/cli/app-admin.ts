@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { AppType, AppView } from '@beckon/protocol';
+import { resolveAdminToken } from '../admin-token.js';
+import {
+  createApp,
+  getApp,
+  listApps,
+  resetSecret,
+  setPages,
+  setSubscribeBanned,
+  toAppView,
+} from '../apps/service.js';
+import type { Config } from '../config.js';
+import { openContext } from '../runtime.js';
+import { serverFile } from '../start.js';
+
+/** What `beckon app …` does, whether the server is running (admin API) or stopped (the store itself). */
+export interface AppAdmin {
+  create(input: { name: string; type: AppType; owner?: string }): Promise<AppView>;
+  list(): Promise<AppView[]>;
+  show(appid: string): Promise<AppView>;
+  resetSecret(appid: string): Promise<AppView>;
+  setBanned(appid: string, banned: boolean): Promise<AppView>;
+  setPages(appid: string, pages: string[]): Promise<AppView>;
+  close(): Promise<void>;
+  /** Where the command ran, for the human-readable output. */
+  readonly via: string;
+}
+
+/** The URL of the server running on this data dir, if it is alive. */
+export function runningServer(dataDir: string): string | undefined {
+  const file = serverFile(dataDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const { url, pid } = JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number };
+    process.kill(pid, 0); // throws when no such process
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
+export function directAdmin(config: Config): AppAdmin {
+  const ctx = openContext(config);
+  return {
+    via: `data dir ${config.dataDir}`,
+    create: async (input) => toAppView(await createApp(ctx, input), true),
+    list: async () => (await listApps(ctx)).map((a) => toAppView(a)),
+    show: async (appid) => toAppView(await getApp(ctx, appid), true),
+    resetSecret: async (appid) => toAppView(await resetSecret(ctx, appid), true),
+    setBanned: async (appid, banned) => toAppView(await setSubscribeBanned(ctx, appid, banned)),
+    setPages: async (appid, pages) => toAppView(await setPages(ctx, appid, pages)),
+    close: async () => {
+      await ctx.store.close();
+      await ctx.bus.close();
+    },
+  };
+}
+
+export function httpAdmin(url: string, token: string): AppAdmin {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const json = (await res.json()) as T & { errcode?: number; errmsg?: string };
+    if (!res.ok) throw new Error(`${json.errmsg ?? res.statusText} (errcode ${json.errcode ?? res.status})`);
+    return json;
+  };
+  const path = (appid: string) => `/admin/apps/${encodeURIComponent(appid)}`;
+  return {
+    via: `server ${url}`,
+    create: (input) => call('POST', '/admin/apps', input),
+    list: async () => (await call<{ apps: AppView[] }>('GET', '/admin/apps')).apps,
+    show: (appid) => call('GET', path(appid)),
+    resetSecret: (appid) => call('POST', `${path(appid)}/reset-secret`),
+    setBanned: (appid, banned) => call('POST', `${path(appid)}/${banned ? 'ban' : 'unban'}`),
+    setPages: (appid, pages) => call('PUT', `${path(appid)}/pages`, { pages }),
+    close: async () => {},
+  };
+}
+
+/** The running server's admin API when there is one (or `--server` names one), else the data dir. */
+export function openAppAdmin(config: Config, server?: string): AppAdmin {
+  const url = server ?? runningServer(config.dataDir);
+  if (!url) return directAdmin(config);
+  return httpAdmin(url.replace(/\/+$/, ''), resolveAdminToken(config.dataDir, config.adminToken).token);
+}

@@ -1,0 +1,26 @@
+/** Time as the domain sees it. Injected everywhere time matters so tests can move it by hand. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that moves only when told to: `clock.advance(300_000)`. */
+export class ManualClock implements Clock {
+  constructor(private ms = Date.UTC(2026, 0, 1, 4)) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  set(ms: number): void {
+    this.ms = ms;
+  }
+}
+
+/** WeChat's daily quotas roll over at midnight China time (UTC+8). */
+export function chinaDay(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}

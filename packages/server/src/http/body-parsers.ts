@@ -1,0 +1,41 @@
+import { ApiError, Errors } from '@beckon/protocol';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * A form body as an object. Repeated keys become arrays, and PHP-style `kidList[]=1` / `kidList[0]=1`
+ * become `kidList: [...]`, as EasyWeChat and Guzzle send them (spec §1.4).
+ */
+export function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [rawKey, value] of new URLSearchParams(text)) {
+    const bracket = /^([^[\]]+)\[\d*\]$/.exec(rawKey);
+    const key = bracket ? bracket[1]! : rawKey;
+    const prev = out[key];
+    if (prev === undefined) out[key] = bracket ? [value] : value;
+    else out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+function parseJson(text: string, done: (err: Error | null, body?: unknown) => void): void {
+  try {
+    done(null, JSON.parse(text));
+  } catch {
+    done(new ApiError(Errors.DATA_FORMAT, `${Errors.DATA_FORMAT.message}: body is not JSON`), undefined);
+  }
+}
+
+export function registerBodyParsers(app: FastifyInstance): void {
+  // `curl -d '{…}'` labels JSON as a form: a form body that opens with `{` or `[` is read as JSON.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (/^[[{]/.test(text)) return parseJson(text, done);
+    done(null, text === '' ? undefined : parseForm(text));
+  });
+  // Many WeChat SDKs post JSON as text/plain or with no content type at all: read any other body as JSON.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    parseJson(text, done);
+  });
+}

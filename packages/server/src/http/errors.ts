@@ -1,0 +1,68 @@
+import { ApiError, type ErrorDef, Errors, wechatError } from '@beckon/protocol';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isWechatPath } from './audience.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The registry entry a schema failure on this route maps to (default: 47001 data format error). */
+    invalidInput?: ErrorDef;
+  }
+}
+
+/** Sends an error in the shape of the request's audience. */
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  err: { code: number; message: string; status: number },
+) {
+  const body = wechatError(err, request.id);
+  if (isWechatPath(request.url)) return reply.code(200).send(body);
+  // Client and admin routes get the same body; the rid suffix stays so a user can quote it in a report.
+  return reply.code(err.status).send(body);
+}
+
+/** Maps Fastify's own errors (schema, body parsing) to registry entries. */
+function toApiError(request: FastifyRequest, err: FastifyError): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err.validation) {
+    if (err.validationContext === 'body' && request.body === undefined)
+      return new ApiError(Errors.EMPTY_POST_DATA);
+    const def =
+      request.routeOptions.config?.invalidInput ??
+      (isWechatPath(request.url) ? Errors.DATA_FORMAT : Errors.INVALID_REQUEST);
+    const where = err.validationContext ?? 'request';
+    return new ApiError(def, `${def.message}: ${where}${err.message.replace(/^[a-z]+/, '')}`);
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(Errors.EMPTY_POST_DATA);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new ApiError(Errors.DATA_FORMAT, `${Errors.DATA_FORMAT.message}: ${err.message}`);
+  }
+  // Any other 4xx from Fastify or a plugin is the client's doing: never report it as a server fault.
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${err.message}`);
+  }
+  return undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const known = toApiError(request, err);
+    if (known) {
+      request.log.info({ errcode: known.code }, known.message);
+      return sendError(request, reply, known);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendError(request, reply, Errors.SYSTEM_ERROR);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    // WeChat answers an unknown path (e.g. `/sns/jsCode2Session`, wrong case) with 40066 invalid url.
+    return sendError(request, reply, isWechatPath(request.url) ? Errors.INVALID_URL : Errors.NOT_FOUND);
+  });
+}

@@ -1,0 +1,49 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAppAdminRoutes } from './apps/admin-routes.js';
+import { registerTokenRoutes } from './apps/token-routes.js';
+import type { Context } from './context.js';
+import { requireAccessToken } from './http/access-token.js';
+import { requireAdmin } from './http/admin-auth.js';
+import { registerBodyParsers } from './http/body-parsers.js';
+import { registerErrorHandling } from './http/errors.js';
+import { RequestLog } from './http/request-log.js';
+import { registerStatusRoute } from './http/status.js';
+import { newRequestId } from './ids.js';
+
+export interface ServerOptions {
+  adminToken: string;
+  /** pino options, or false for silence (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/**
+ * The HTTP server, routes grouped by audience: the WeChat-compatible open API (token, sns, business APIs
+ * behind the access-token hook), the client API for the platform shell, and the admin API.
+ */
+export async function buildServer(ctx: Context, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => newRequestId(),
+    logController: new RequestLog(),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
+  registerBodyParsers(app);
+  registerErrorHandling(app);
+  registerStatusRoute(app);
+
+  // Open API: credentials in the query or body.
+  registerTokenRoutes(app, ctx);
+
+  // Open API: business routes, each behind the shared access-token hook.
+  await app.register(async (business) => {
+    requireAccessToken(business, ctx);
+  });
+
+  await app.register(async (admin) => {
+    requireAdmin(admin, options.adminToken);
+    registerAppAdminRoutes(admin, ctx);
+  });
+
+  return app;
+}

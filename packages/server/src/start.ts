@@ -1,0 +1,59 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveAdminToken } from './admin-token.js';
+import type { Config } from './config.js';
+import { openContext } from './runtime.js';
+import { buildServer } from './server.js';
+
+/** Written while the server runs, so the CLI can find it and talk to it instead of the database. */
+export const serverFile = (dataDir: string) => join(dataDir, 'server.json');
+
+/** `beckon start`: open the store, listen, print where, and shut down gracefully on SIGINT/SIGTERM. */
+export async function start(config: Config): Promise<void> {
+  const ctx = openContext(config);
+  const admin = resolveAdminToken(config.dataDir, config.adminToken);
+  const app = await buildServer(ctx, {
+    adminToken: admin.token,
+    logger: { level: process.env.BECKON_LOG_LEVEL ?? 'info' },
+  });
+  app.addHook('onClose', async () => {
+    await ctx.bus.close();
+    await ctx.store.close();
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  writeFileSync(serverFile(config.dataDir), `${JSON.stringify({ url, pid: process.pid })}\n`);
+
+  const out = process.stdout;
+  out.write(`\nBeckon is running at ${url}/\n`);
+  out.write(
+    `  open API (WeChat-compatible)  ${url}/cgi-bin/token, ${url}/sns/jscode2session, ${url}/wxaapi/newtmpl/…\n`,
+  );
+  out.write(`  client API                    ${url}/api/…\n`);
+  out.write(`  admin API                     ${url}/admin/…\n`);
+  out.write(`  data                          ${config.dataDir}\n`);
+  out.write(
+    admin.file
+      ? `  admin token                   kept in ${admin.file}\n\n`
+      : '  admin token                   from BECKON_ADMIN_TOKEN\n\n',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: no new requests, finishing the ones in flight');
+    try {
+      await app.close();
+    } finally {
+      rmSync(serverFile(config.dataDir), { force: true });
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

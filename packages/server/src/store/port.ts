@@ -1,0 +1,27 @@
+import type { AccountStore } from './ports/accounts.js';
+import type { AppStore, TokenStore } from './ports/apps.js';
+import type { TemplateStore } from './ports/templates.js';
+
+export type * from './ports/accounts.js';
+export type * from './ports/apps.js';
+export type * from './ports/templates.js';
+
+/**
+ * The durable truth of the platform, one async port per domain module. Every method is one transaction:
+ * a module never needs to hold a transaction open across awaits. Adapters: SQLite (embedded default) and,
+ * in a later issue, Postgres; `store.conformance.ts` is the contract both must pass.
+ */
+export interface Store {
+  readonly apps: AppStore;
+  readonly tokens: TokenStore;
+  readonly accounts: AccountStore;
+  readonly templates: TemplateStore;
+  /** Instance-wide values that must survive restarts (e.g. the secret that openids are derived with). */
+  readonly settings: SettingStore;
+  close(): Promise<void>;
+}
+
+export interface SettingStore {
+  /** The value of `key`, setting it to `initial` first if it has none. Concurrent callers see one value. */
+  getOrInit(key: string, initial: string): Promise<string>;
+}

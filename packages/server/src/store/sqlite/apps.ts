@@ -1,0 +1,163 @@
+import type Database from 'better-sqlite3';
+import type {
+  AppPatch,
+  AppRecord,
+  AppStore,
+  IssueOptions,
+  TokenFamily,
+  TokenRecord,
+  TokenStore,
+} from '../port.js';
+import { statements } from './statements.js';
+
+interface AppRow {
+  appid: string;
+  secret: string;
+  name: string;
+  type: AppRecord['type'];
+  original_id: string;
+  owner: string;
+  subscribe_banned: number;
+  pages: string;
+  created_at: number;
+}
+
+const toApp = (r: AppRow): AppRecord => ({
+  appid: r.appid,
+  secret: r.secret,
+  name: r.name,
+  type: r.type,
+  originalId: r.original_id,
+  owner: r.owner,
+  subscribeBanned: r.subscribe_banned === 1,
+  pages: JSON.parse(r.pages) as string[],
+  createdAt: r.created_at,
+});
+
+export class SqliteApps implements AppStore {
+  private readonly sql;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statements(db);
+  }
+
+  async create(app: AppRecord): Promise<boolean> {
+    const result = this.sql(
+      `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (appid) DO NOTHING`,
+    ).run(
+      app.appid,
+      app.secret,
+      app.name,
+      app.type,
+      app.originalId,
+      app.owner,
+      app.subscribeBanned ? 1 : 0,
+      JSON.stringify(app.pages),
+      app.createdAt,
+    );
+    return result.changes === 1;
+  }
+
+  async get(appid: string): Promise<AppRecord | undefined> {
+    const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
+    return row && toApp(row);
+  }
+
+  async list(): Promise<AppRecord[]> {
+    return (this.sql('SELECT * FROM apps ORDER BY created_at, rowid').all() as AppRow[]).map(toApp);
+  }
+
+  async update(appid: string, patch: AppPatch): Promise<AppRecord | undefined> {
+    return this.db.transaction(() => {
+      if (patch.secret !== undefined) {
+        this.sql('UPDATE apps SET secret = ? WHERE appid = ?').run(patch.secret, appid);
+      }
+      if (patch.subscribeBanned !== undefined) {
+        this.sql('UPDATE apps SET subscribe_banned = ? WHERE appid = ?').run(
+          patch.subscribeBanned ? 1 : 0,
+          appid,
+        );
+      }
+      if (patch.pages !== undefined) {
+        this.sql('UPDATE apps SET pages = ? WHERE appid = ?').run(JSON.stringify(patch.pages), appid);
+      }
+      const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
+      return row && toApp(row);
+    })();
+  }
+}
+
+interface TokenRow {
+  token: string;
+  appid: string;
+  family: TokenFamily;
+  issued_at: number;
+  expires_at: number;
+  valid_until: number;
+}
+
+const toToken = (r: TokenRow): TokenRecord => ({
+  token: r.token,
+  appid: r.appid,
+  family: r.family,
+  issuedAt: r.issued_at,
+  expiresAt: r.expires_at,
+  validUntil: r.valid_until,
+});
+
+export class SqliteTokens implements TokenStore {
+  private readonly sql;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statements(db);
+  }
+
+  async find(token: string): Promise<TokenRecord | undefined> {
+    const row = this.sql('SELECT * FROM access_tokens WHERE token = ?').get(token) as TokenRow | undefined;
+    return row && toToken(row);
+  }
+
+  async latest(appid: string, family: TokenFamily): Promise<TokenRecord | undefined> {
+    return this.latestRow(appid, family);
+  }
+
+  async issue(next: TokenRecord, options: IssueOptions = {}): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const latest = this.latestRow(next.appid, next.family);
+        if (options.expectedLatest !== undefined && (latest?.token ?? null) !== options.expectedLatest) {
+          return false;
+        }
+        if (options.forgetExpiredBefore !== undefined) {
+          this.sql('DELETE FROM access_tokens WHERE appid = ? AND family = ? AND expires_at < ?').run(
+            next.appid,
+            next.family,
+            options.forgetExpiredBefore,
+          );
+        }
+        if (options.othersValidUntil !== undefined) {
+          this.sql(
+            'UPDATE access_tokens SET valid_until = ? WHERE appid = ? AND family = ? AND valid_until > ?',
+          ).run(options.othersValidUntil, next.appid, next.family, options.othersValidUntil);
+        }
+        const seq =
+          (this.sql('SELECT max(seq) FROM access_tokens WHERE appid = ? AND family = ?')
+            .pluck()
+            .get(next.appid, next.family) as number | null) ?? 0;
+        this.sql(
+          `INSERT INTO access_tokens (token, appid, family, issued_at, expires_at, valid_until, seq)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(next.token, next.appid, next.family, next.issuedAt, next.expiresAt, next.validUntil, seq + 1);
+        return true;
+      })
+      .immediate();
+  }
+
+  private latestRow(appid: string, family: TokenFamily): TokenRecord | undefined {
+    const row = this.sql(
+      'SELECT * FROM access_tokens WHERE appid = ? AND family = ? ORDER BY seq DESC LIMIT 1',
+    ).get(appid, family) as TokenRow | undefined;
+    return row && toToken(row);
+  }
+}
