@@ -1,0 +1,86 @@
+// Shared pieces of the benchmarks: servers in child processes (so the load generator does not share a
+// thread with them) and a load run with autocannon. Every figure is printed against a ceiling measured in
+// the same run on the same machine.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+
+const root = new URL('..', import.meta.url).pathname;
+
+async function waitFor(check, what, ms = 15_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Fastify's hello world in its own process: the ceiling for an HTTP route on this machine. */
+export async function startHelloWorld() {
+  const child = spawn(process.execPath, [join(root, 'bench/hello-world.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const url = await waitFor(() => /listening (\S+)/.exec(out)?.[1], 'hello world');
+  return { url, pid: child.pid, stop: () => stopChild(child) };
+}
+
+/** `beckon start` on a fresh data dir, logging at info like a real deployment (to /dev/null). */
+export async function startBeckon() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));
+  const env = { ...process.env, BECKON_DATA_DIR: dataDir, BECKON_PORT: '0', BECKON_HOST: '127.0.0.1' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const child = spawn(process.execPath, [join(root, 'packages/server/dist/cli.js'), 'start'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const serverJson = join(dataDir, 'server.json');
+  const { url } = await waitFor(
+    () => existsSync(serverJson) && JSON.parse(readFileSync(serverJson, 'utf8')),
+    'beckon to start',
+  );
+  const adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  return {
+    url,
+    pid: child.pid,
+    adminToken,
+    async stop() {
+      await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+/** Resident memory of a process, in MiB. */
+export function rssMiB(pid) {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+/** Requests per second and latency percentiles for one request shape, after a short warm-up. */
+export async function load(options) {
+  const base = { connections: 50, pipelining: 1, ...options };
+  await autocannon({ ...base, duration: 1 });
+  const result = await autocannon({ ...base, duration: Number(process.env.BENCH_SECONDS ?? 5) });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${options.url}: ${bad} failed requests`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+export const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

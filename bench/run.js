@@ -1,0 +1,6 @@
+// `npm run bench`: every benchmark, each printing its figures as ratios of a ceiling measured in this run.
+import { openApiBench } from './open-api.bench.js';
+
+console.log(`# Beckon benchmarks (${new Date().toISOString()}, node ${process.version})\n`);
+console.log('## Open API');
+await openApiBench();
