@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { type Clock, systemClock } from '../clock.js';
 import { randomHex } from '../ids.js';
 import type { Bus } from './port.js';
@@ -10,7 +9,7 @@ interface Expiring<T> {
 
 /** The Bus of a single node: everything lives in this process. */
 export class MemoryBus implements Bus {
-  private readonly events = new EventEmitter().setMaxListeners(0);
+  private readonly channels = new Map<string, Set<(message: unknown) => void>>();
   private readonly counters = new Map<string, Expiring<number>>();
   private readonly locks = new Map<string, Expiring<string>>();
   private writes = 0;
@@ -18,14 +17,29 @@ export class MemoryBus implements Bus {
   constructor(private readonly clock: Clock = systemClock) {}
 
   async publish(channel: string, message: unknown): Promise<void> {
-    // A structured clone keeps subscribers from sharing (and mutating) the publisher's object, as over Redis.
-    this.events.emit(channel, structuredClone(message));
+    const handlers = this.channels.get(channel);
+    if (!handlers) return;
+    // Each subscriber gets its own copy, made through JSON as over Redis, so both adapters carry the same.
+    const text = JSON.stringify(message);
+    for (const handler of [...handlers]) {
+      try {
+        handler(JSON.parse(text));
+      } catch (err) {
+        // One subscriber's fault must not cost the publisher or the other subscribers their message.
+        process.emitWarning(`bus subscriber on ${channel} threw: ${(err as Error)?.stack ?? err}`);
+      }
+    }
   }
 
   async subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>> {
-    this.events.on(channel, handler);
+    let handlers = this.channels.get(channel);
+    if (!handlers) this.channels.set(channel, (handlers = new Set()));
+    // Wrapped so that the same function subscribed twice is two subscriptions, as with Redis clients.
+    const subscription = (message: unknown) => handler(message);
+    handlers.add(subscription);
     return async () => {
-      this.events.off(channel, handler);
+      handlers.delete(subscription);
+      if (handlers.size === 0 && this.channels.get(channel) === handlers) this.channels.delete(channel);
     };
   }
 
@@ -36,6 +50,10 @@ export class MemoryBus implements Bus {
     this.counters.set(key, { value: count, expiresAt: current?.expiresAt ?? now + windowMs });
     this.sweepNowAndThen(now);
     return count;
+  }
+
+  async hits(key: string): Promise<number> {
+    return this.live(this.counters, key, this.clock.now())?.value ?? 0;
   }
 
   async lock(key: string, ttlMs: number): Promise<string | null> {
@@ -55,7 +73,7 @@ export class MemoryBus implements Bus {
   }
 
   async close(): Promise<void> {
-    this.events.removeAllListeners();
+    this.channels.clear();
     this.counters.clear();
     this.locks.clear();
   }

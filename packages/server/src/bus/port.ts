@@ -12,6 +12,8 @@ export interface Bus {
    * hit. Returns the count including this hit.
    */
   hit(key: string, windowMs: number): Promise<number>;
+  /** The count of the window that `key` names, without counting a hit (0 when there is none). */
+  hits(key: string): Promise<number>;
   /** Take a lock that frees itself after `ttlMs`. Returns its owner token, or null when it is held. */
   lock(key: string, ttlMs: number): Promise<string | null>;
   /** Free a lock early; only its owner can. Returns whether it was freed. */

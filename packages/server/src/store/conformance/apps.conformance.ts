@@ -1,0 +1,106 @@
+import { describe, expect, test } from 'vitest';
+import { appRecord, type StoreFixture, T0 } from './fixture.conformance.js';
+
+/** AppStore: create/get/list/update. */
+export function appsConformance(f: StoreFixture): void {
+  describe('apps', () => {
+    test('create stores the app and get returns it field for field', async () => {
+      const app = appRecord({ type: 'minigame', subscribeBanned: true, pages: ['pages/index/index'] });
+      expect(await f.store.apps.create(app)).toBe(true);
+      expect(await f.store.apps.get(app.appid)).toEqual(app);
+    });
+
+    test('get of an unknown appid is undefined', async () => {
+      expect(await f.store.apps.get('wx0000000000000000')).toBeUndefined();
+    });
+
+    test('create returns false on a duplicate appid and keeps the first app', async () => {
+      const first = appRecord({ name: 'First' });
+      expect(await f.store.apps.create(first)).toBe(true);
+      const second = appRecord({ appid: first.appid, name: 'Second', secret: 'other', createdAt: T0 + 1 });
+      expect(await f.store.apps.create(second)).toBe(false);
+      expect(await f.store.apps.get(first.appid)).toEqual(first);
+      expect(await f.store.apps.list()).toEqual([first]);
+    });
+
+    test('list is empty on a fresh store', async () => {
+      expect(await f.store.apps.list()).toEqual([]);
+    });
+
+    test('list returns every app, oldest first, whatever the insertion order', async () => {
+      const middle = appRecord({ name: 'middle', createdAt: T0 + 2000 });
+      const newest = appRecord({ name: 'newest', createdAt: T0 + 5000 });
+      const oldest = appRecord({ name: 'oldest', createdAt: T0 });
+      for (const app of [middle, newest, oldest]) expect(await f.store.apps.create(app)).toBe(true);
+      expect(await f.store.apps.list()).toEqual([oldest, middle, newest]);
+    });
+
+    test('pages round trip: empty, several, with query strings and non-ASCII', async () => {
+      const empty = appRecord({ pages: [] });
+      const several = appRecord({ pages: ['pages/index/index', 'pages/order/detail?id=1&x=y', '页面/详情'] });
+      await f.store.apps.create(empty);
+      await f.store.apps.create(several);
+      expect((await f.store.apps.get(empty.appid))?.pages).toEqual([]);
+      expect((await f.store.apps.get(several.appid))?.pages).toEqual(several.pages);
+    });
+
+    test('update of the secret changes only the secret', async () => {
+      const app = appRecord({ pages: ['a/b'] });
+      await f.store.apps.create(app);
+      const updated = await f.store.apps.update(app.appid, { secret: 'new-secret' });
+      expect(updated).toEqual({ ...app, secret: 'new-secret' });
+      expect(await f.store.apps.get(app.appid)).toEqual(updated);
+    });
+
+    test('update of subscribeBanned sets and clears the flag', async () => {
+      const app = appRecord();
+      await f.store.apps.create(app);
+      expect(await f.store.apps.update(app.appid, { subscribeBanned: true })).toEqual({
+        ...app,
+        subscribeBanned: true,
+      });
+      expect((await f.store.apps.get(app.appid))?.subscribeBanned).toBe(true);
+      expect(await f.store.apps.update(app.appid, { subscribeBanned: false })).toEqual(app);
+      expect((await f.store.apps.get(app.appid))?.subscribeBanned).toBe(false);
+    });
+
+    test('update of pages replaces the list (also with an empty one)', async () => {
+      const app = appRecord({ pages: ['old/one', 'old/two'] });
+      await f.store.apps.create(app);
+      expect((await f.store.apps.update(app.appid, { pages: ['new/one'] }))?.pages).toEqual(['new/one']);
+      expect((await f.store.apps.get(app.appid))?.pages).toEqual(['new/one']);
+      expect((await f.store.apps.update(app.appid, { pages: [] }))?.pages).toEqual([]);
+      expect((await f.store.apps.get(app.appid))?.pages).toEqual([]);
+    });
+
+    test('update of several fields at once applies them all', async () => {
+      const app = appRecord();
+      await f.store.apps.create(app);
+      const patch = { secret: 's2', subscribeBanned: true, pages: ['p/q'] };
+      expect(await f.store.apps.update(app.appid, patch)).toEqual({ ...app, ...patch });
+      expect(await f.store.apps.get(app.appid)).toEqual({ ...app, ...patch });
+    });
+
+    test('an empty patch changes nothing and returns the app', async () => {
+      const app = appRecord({ pages: ['x/y'], subscribeBanned: true });
+      await f.store.apps.create(app);
+      expect(await f.store.apps.update(app.appid, {})).toEqual(app);
+      expect(await f.store.apps.get(app.appid)).toEqual(app);
+    });
+
+    test('update touches only its own app', async () => {
+      const a = appRecord();
+      const b = appRecord();
+      await f.store.apps.create(a);
+      await f.store.apps.create(b);
+      await f.store.apps.update(a.appid, { secret: 'changed', subscribeBanned: true, pages: ['z'] });
+      expect(await f.store.apps.get(b.appid)).toEqual(b);
+    });
+
+    test('update of an unknown appid returns undefined and creates nothing', async () => {
+      expect(await f.store.apps.update('wx0000000000000000', { secret: 'x' })).toBeUndefined();
+      expect(await f.store.apps.get('wx0000000000000000')).toBeUndefined();
+      expect(await f.store.apps.list()).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,88 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { migrate, migrations } from './migrations.js';
+
+let db: Database.Database;
+beforeEach(() => {
+  db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+});
+afterEach(() => db.close());
+
+const applied = () =>
+  db.prepare('SELECT id, name, applied_at AS appliedAt FROM migrations ORDER BY id').all() as {
+    id: number;
+    name: string;
+    appliedAt: number;
+  }[];
+
+/** Every table, index and its SQL: the whole shape of the schema. */
+const schema = () => db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all();
+
+const latestId = Math.max(...migrations.map((m) => m.id));
+
+test('migration ids are unique and strictly increasing (append only)', () => {
+  const ids = migrations.map((m) => m.id);
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids[0]).toBe(1);
+});
+
+test('a fresh database reaches the latest migration, each one recorded once', () => {
+  migrate(db);
+  expect(applied().map(({ id, name }) => ({ id, name }))).toEqual(
+    migrations.map(({ id, name }) => ({ id, name })),
+  );
+  expect(db.prepare('SELECT max(id) FROM migrations').pluck().get()).toBe(latestId);
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+  for (const table of ['apps', 'access_tokens', 'settings', 'users', 'private_templates']) {
+    expect(tables).toContain(table);
+  }
+});
+
+test('migrating twice is a no-op: same records, same schema, data untouched', () => {
+  migrate(db);
+  db.prepare("INSERT INTO settings (key, value) VALUES ('k', 'v')").run();
+  const records = applied();
+  const shape = schema();
+  migrate(db);
+  expect(applied()).toEqual(records);
+  expect(schema()).toEqual(shape);
+  expect(db.prepare("SELECT value FROM settings WHERE key = 'k'").pluck().get()).toBe('v');
+});
+
+test('a database from an older release gets only the migrations it lacks, keeping its data', () => {
+  // Simulate a release that shipped migration 1 only.
+  db.exec(
+    'CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  const first = migrations[0]!;
+  db.exec(first.sql);
+  db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(first.id, first.name, 7);
+  db.prepare("INSERT INTO settings (key, value) VALUES ('openid-secret', 'kept')").run();
+
+  migrate(db);
+
+  expect(applied().map((m) => m.id)).toEqual(migrations.map((m) => m.id));
+  // Migration 1 was not re-run (its record keeps the old timestamp) and the old data is still there.
+  expect(applied()[0]?.appliedAt).toBe(7);
+  expect(db.prepare("SELECT value FROM settings WHERE key = 'openid-secret'").pluck().get()).toBe('kept');
+});
+
+test('a failing migration leaves no half-applied state behind', () => {
+  migrate(db);
+  const before = schema();
+  const broken = {
+    id: latestId + 1,
+    name: 'broken',
+    sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM nope;',
+  };
+  migrations.push(broken);
+  try {
+    expect(() => migrate(db)).toThrow(/nope/);
+  } finally {
+    migrations.pop();
+  }
+  expect(schema()).toEqual(before);
+  expect(db.prepare('SELECT max(id) FROM migrations').pluck().get()).toBe(latestId);
+});

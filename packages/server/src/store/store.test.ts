@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, test } from 'vitest';
+import type { Store } from './port.js';
+import { openSqliteStore } from './sqlite/index.js';
+import { storeConformance } from './store.conformance.js';
+
+// One conformance suite, looped over every adapter (as Kysely does over every database). A new adapter is
+// one more entry here.
+
+const root = mkdtempSync(join(tmpdir(), 'beckon-store-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Which file each file-backed store was opened on, so the suite can reopen it. */
+const files = new WeakMap<Store, string>();
+let opened = 0;
+
+storeConformance(
+  'sqlite file',
+  () => {
+    const file = join(root, `store-${++opened}`, 'beckon.db');
+    const store = openSqliteStore(file);
+    files.set(store, file);
+    return store;
+  },
+  {
+    reopen: (closed) => {
+      const file = files.get(closed);
+      if (!file) throw new Error('reopen: not a store of this adapter');
+      return openSqliteStore(file);
+    },
+  },
+);
+
+storeConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
+
+if (!process.env.DATABASE_URL) {
+  test.skip('postgres: DATABASE_URL not set', () => {});
+} else {
+  // Replace with storeConformance('postgres', ...) when the adapter lands; until then say so, visibly.
+  test.skip('postgres adapter: not built yet (issue: Postgres adapter)', () => {});
+}
