@@ -1,7 +1,7 @@
 /**
  * The value rules of subscribe-message keywords (spec §2): one function decides whether `data.<key>.value`
  * passes for the keyword's type. The platform's send pipeline and the SDK's `sendWithQuota` both call it,
- * so a value the SDK accepts is a value the platform accepts. Lengths count characters (code points): a
+ * so a value the SDK accepts is a value the platform accepts. The types themselves are listed in templates.ts. Lengths count characters (code points): a
  * Chinese character counts 1.
  */
 
@@ -19,7 +19,7 @@ const isSymbol = (c: string) => !HAN.test(c) && !LETTER.test(c) && !DIGIT.test(c
 
 const TIME = String.raw`(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?`;
 const YEAR = String.raw`\d{4}`;
-const MONTH = String.raw`(?:0?[1-9]|1[0-2])`;
+const MONTH = '(?:0?[1-9]|1[0-2])';
 const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
 const DATE = [
   `${YEAR}年${MONTH}月${DAY}日`,
@@ -42,10 +42,12 @@ const DATE_VALUE = rangeOf(`(?:${DATE})(?:\\s*${TIME})?`);
 /** `amount`: an optional currency symbol, at most 10 digits (decimals allowed), optionally `元`. */
 const AMOUNT = /^[¥￥$€£]?(\d+(?:\.\d+)?)元?$/u;
 
+import type { AnyKeywordType } from './templates.js';
+
 export type KeywordCheck = (value: string) => boolean;
 
 /** The rule of each keyword type. `enum` is checked against the template's own list (see below). */
-export const KEYWORD_RULES: Readonly<Record<string, KeywordCheck>> = {
+export const KEYWORD_RULES: Readonly<Record<Exclude<AnyKeywordType, 'enum'>, KeywordCheck>> = {
   thing: (v) => chars(v).length <= 20,
   /** Not in the published table; seen in production templates. Assumed ≤ 5 characters (spec §2, inferred). */
   short_thing: (v) => chars(v).length <= 5,
@@ -98,7 +100,9 @@ export function checkKeywordValue(
   if (text.trim() === '') return 'is empty';
   if (CONTROL.test(text)) return 'invalid';
   if (rule === 'enum') return enumValues?.includes(text) ? 'ok' : 'invalid';
-  const check = KEYWORD_RULES[rule];
+  const check = Object.hasOwn(KEYWORD_RULES, rule)
+    ? KEYWORD_RULES[rule as keyof typeof KEYWORD_RULES]
+    : undefined;
   if (!check) return 'invalid';
   return check(text) ? 'ok' : 'invalid';
 }
