@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAccountClientRoutes } from './accounts/client-routes.js';
+import { registerLoginRoutes } from './accounts/login-routes.js';
 import { registerAppAdminRoutes } from './apps/admin-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
 import type { Context } from './context.js';
@@ -9,6 +11,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { RequestLog } from './http/request-log.js';
 import { registerStatusRoute } from './http/status.js';
 import { newRequestId } from './ids.js';
+import { registerTemplateRoutes } from './templates/routes.js';
 
 export interface ServerOptions {
   adminToken: string;
@@ -34,10 +37,17 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
 
   // Open API: credentials in the query or body.
   registerTokenRoutes(app, ctx);
+  registerLoginRoutes(app, ctx);
 
   // Open API: business routes, each behind the shared access-token hook.
   await app.register(async (business) => {
     requireAccessToken(business, ctx);
+    registerTemplateRoutes(business, ctx);
+  });
+
+  // Client API for the platform shell: JSON, HTTP statuses from the registry, session bearer tokens.
+  await app.register(async (client) => {
+    registerAccountClientRoutes(client, ctx);
   });
 
   await app.register(async (admin) => {

@@ -52,6 +52,8 @@ export interface AccountStore {
   deleteSession(tokenHash: string): Promise<void>;
 
   createLoginCode(code: LoginCodeRecord): Promise<void>;
+  /** Reads a code without using it (to tell an expired or other app's code from a used one). */
+  getLoginCode(code: string): Promise<LoginCodeRecord | undefined>;
   /** Marks the code used at `now` in the same transaction that reads it; a second use sees 'used'. */
   useLoginCode(code: string, now: number): Promise<UseCodeResult>;
 

@@ -118,6 +118,11 @@ export class SqliteAccounts implements AccountStore {
     ).run(c.code, c.appid, c.userId, c.createdAt, c.expiresAt, c.usedAt);
   }
 
+  async getLoginCode(code: string): Promise<LoginCodeRecord | undefined> {
+    const row = this.sql('SELECT * FROM login_codes WHERE code = ?').get(code) as CodeRow | undefined;
+    return row && toCode(row);
+  }
+
   async useLoginCode(code: string, now: number): Promise<UseCodeResult> {
     return this.db
       .transaction((): UseCodeResult => {
