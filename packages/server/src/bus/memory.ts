@@ -32,8 +32,8 @@ export class MemoryBus implements Bus {
   }
 
   async subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>> {
-    let handlers = this.channels.get(channel);
-    if (!handlers) this.channels.set(channel, (handlers = new Set()));
+    const handlers = this.channels.get(channel) ?? new Set();
+    this.channels.set(channel, handlers);
     // Wrapped so that the same function subscribed twice is two subscriptions, as with Redis clients.
     const subscription = (message: unknown) => handler(message);
     handlers.add(subscription);

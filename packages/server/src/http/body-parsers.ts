@@ -33,6 +33,8 @@ export function registerBodyParsers(app: FastifyInstance): void {
     done(null, text === '' ? undefined : parseForm(text));
   });
   // Many WeChat SDKs post JSON as text/plain or with no content type at all: read any other body as JSON.
+  // Fastify's own text/plain parser would hand the route a string, so it goes.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);

@@ -1,6 +1,7 @@
 import { ApiError, type ErrorDef, Errors, wechatError } from '@beckon/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isWechatPath } from './audience.js';
+import { noteError } from './request-log.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -53,16 +54,19 @@ function toApiError(request: FastifyRequest, err: FastifyError): ApiError | unde
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = toApiError(request, err);
+    // Logged once, in the request's line (request-log.ts): the errcode, and for a fault the error itself.
     if (known) {
-      request.log.info({ errcode: known.code }, known.message);
+      noteError(reply, known.code);
       return sendError(request, reply, known);
     }
-    request.log.error({ err }, 'unhandled error');
+    noteError(reply, Errors.SYSTEM_ERROR.code, err);
     return sendError(request, reply, Errors.SYSTEM_ERROR);
   });
 
   app.setNotFoundHandler((request, reply) => {
     // WeChat answers an unknown path (e.g. `/sns/jsCode2Session`, wrong case) with 40066 invalid url.
-    return sendError(request, reply, isWechatPath(request.url) ? Errors.INVALID_URL : Errors.NOT_FOUND);
+    const def = isWechatPath(request.url) ? Errors.INVALID_URL : Errors.NOT_FOUND;
+    noteError(reply, def.code);
+    return sendError(request, reply, def);
   });
 }

@@ -2,18 +2,29 @@ import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
 const redact = (url: string) => url.replace(/([?&](?:access_token|secret|js_code)=)[^&]*/g, '$1***');
 
+/** What the error handler answered with, for the request's one log line. */
+const outcomes = new WeakMap<FastifyReply, { errcode: number; err?: unknown }>();
+
+/** Called by the error handler: the request's log line will carry `errcode` (and `err`, for a fault). */
+export function noteError(reply: FastifyReply, errcode: number, err?: unknown): void {
+  outcomes.set(reply, err === undefined ? { errcode } : { errcode, err });
+}
+
 /** One log line per request, carrying the id (`reqId`) that also ends every errmsg (` rid: …`). */
 export class RequestLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    const noted = outcomes.get(reply);
     const line = {
       method: request.method,
       url: redact(request.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
+      ...(noted ? { errcode: noted.errcode } : {}),
     };
-    if (error) reply.log.error({ ...line, err: error }, 'request');
+    const fault = error ?? noted?.err;
+    if (fault) reply.log.error({ ...line, err: fault }, 'request');
     else reply.log.info(line, 'request');
   }
 }

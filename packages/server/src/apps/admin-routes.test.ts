@@ -1,0 +1,207 @@
+import { APPID_PATTERN, type AppView, SECRET_PATTERN } from '@beckon/protocol';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { ADMIN_TOKEN, type TestServer, testServer } from '../test-support/harness.js';
+
+const RID = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+
+let s: TestServer;
+beforeEach(async () => {
+  s = await testServer();
+});
+afterEach(() => s.close());
+
+function admin(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, token = ADMIN_TOKEN) {
+  return s.app.inject({
+    method,
+    url,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** An admin error: the registry's HTTP status and `{errcode, errmsg}` with the rid. */
+function expectError(res: { statusCode: number; json(): unknown }, status: number, errcode: number) {
+  expect(res.statusCode).toBe(status);
+  const body = res.json() as { errcode: number; errmsg: string };
+  expect(Object.keys(body).sort()).toEqual(['errcode', 'errmsg']);
+  expect(body.errcode).toBe(errcode);
+  expect(body.errmsg).toMatch(RID);
+  return body.errmsg;
+}
+
+async function create(body: object = { name: 'Shop', type: 'miniprogram' }): Promise<Required<AppView>> {
+  const res = await admin('POST', '/admin/apps', body);
+  expect(res.statusCode).toBe(201);
+  return res.json();
+}
+
+function tokenCall(appid: string, secret: string) {
+  return s.app.inject({
+    method: 'GET',
+    url: '/cgi-bin/token',
+    query: { grant_type: 'client_credential', appid, secret },
+  });
+}
+
+describe('admin auth', () => {
+  test('a missing or wrong bearer token is 401 91002 on every admin route', async () => {
+    const app = await create();
+    const routes: ['GET' | 'POST' | 'PUT', string, unknown?][] = [
+      ['GET', '/admin/apps'],
+      ['POST', '/admin/apps', { name: 'X', type: 'minigame' }],
+      ['GET', `/admin/apps/${app.appid}`],
+      ['POST', `/admin/apps/${app.appid}/reset-secret`],
+      ['POST', `/admin/apps/${app.appid}/ban`],
+      ['POST', `/admin/apps/${app.appid}/unban`],
+      ['PUT', `/admin/apps/${app.appid}/pages`, { pages: [] }],
+    ];
+    for (const [method, url, body] of routes) {
+      expectError(await admin(method, url, body, ''), 401, 91002);
+      expectError(await admin(method, url, body, 'wrong'), 401, 91002);
+      expectError(await admin(method, url, body, `${ADMIN_TOKEN}x`), 401, 91002);
+    }
+    const basic = await s.app.inject({
+      method: 'GET',
+      url: '/admin/apps',
+      headers: { authorization: `Basic ${ADMIN_TOKEN}` },
+    });
+    expectError(basic, 401, 91002);
+    // Nothing was changed by the refused calls.
+    const shown = (await admin('GET', `/admin/apps/${app.appid}`)).json();
+    expect(shown).toEqual(app);
+    expect((await admin('GET', '/admin/apps')).json().apps).toHaveLength(1);
+  });
+});
+
+describe('apps', () => {
+  test('create answers 201 with a WeChat-shaped appid and secret', async () => {
+    const app = await create({ name: 'Shop', type: 'minigame', owner: 'acme' });
+    expect(app).toEqual({
+      appid: expect.stringMatching(APPID_PATTERN),
+      secret: expect.stringMatching(SECRET_PATTERN),
+      name: 'Shop',
+      type: 'minigame',
+      originalId: expect.stringMatching(/^gh_[0-9a-f]{12}$/),
+      owner: 'acme',
+      subscribeBanned: false,
+      pages: [],
+      createdAt: new Date(s.clock.now()).toISOString(),
+    });
+    expect(app.appid).toMatch(/^wx[0-9a-f]{16}$/);
+    expect(app.secret).toMatch(/^[0-9a-f]{32}$/);
+    const other = await create();
+    expect(other.appid).not.toBe(app.appid);
+    expect(other.secret).not.toBe(app.secret);
+    expect(other.owner).toBe('default');
+    expect((await tokenCall(app.appid, app.secret)).json()).toHaveProperty('access_token');
+  });
+
+  test('bad bodies are 400 91000', async () => {
+    const bad: unknown[] = [
+      { type: 'miniprogram' },
+      { name: '', type: 'miniprogram' },
+      { name: '   ', type: 'miniprogram' },
+      { name: 'x'.repeat(65), type: 'miniprogram' },
+      { name: 'Shop' },
+      { name: 'Shop', type: 'webapp' },
+      { name: 'Shop', type: 'miniprogram', extra: 1 },
+      { name: 7, type: 'miniprogram' },
+      [{ name: 'Shop', type: 'miniprogram' }],
+    ];
+    for (const body of bad) expectError(await admin('POST', '/admin/apps', body), 400, 91000);
+    expect((await admin('GET', '/admin/apps')).json()).toEqual({ apps: [] });
+  });
+
+  test('list shows every app, oldest first, without secrets; show has the secret', async () => {
+    const a = await create({ name: 'A', type: 'miniprogram' });
+    s.clock.advance(1000);
+    const b = await create({ name: 'B', type: 'minigame' });
+    const res = await admin('GET', '/admin/apps');
+    expect(res.statusCode).toBe(200);
+    const { secret: _a, ...aView } = a;
+    const { secret: _b, ...bView } = b;
+    expect(res.json()).toEqual({ apps: [aView, bView] });
+    expect(res.body).not.toContain(a.secret);
+
+    const shown = await admin('GET', `/admin/apps/${b.appid}`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json()).toEqual(b);
+  });
+
+  test('reset-secret: the old secret is 40125 on /cgi-bin/token, the new one works', async () => {
+    const app = await create();
+    const res = await admin('POST', `/admin/apps/${app.appid}/reset-secret`);
+    expect(res.statusCode).toBe(200);
+    const reset = res.json();
+    expect(reset).toEqual({ ...app, secret: expect.stringMatching(SECRET_PATTERN) });
+    expect(reset.secret).not.toBe(app.secret);
+    const old = await tokenCall(app.appid, app.secret);
+    expect(old.statusCode).toBe(200);
+    expect(old.json().errcode).toBe(40125);
+    expect((await tokenCall(app.appid, reset.secret)).json()).toHaveProperty('access_token');
+    expect((await admin('GET', `/admin/apps/${app.appid}`)).json().secret).toBe(reset.secret);
+  });
+
+  test('ban and unban flip subscribeBanned, and say so without the secret', async () => {
+    const app = await create();
+    const banned = await admin('POST', `/admin/apps/${app.appid}/ban`);
+    expect(banned.statusCode).toBe(200);
+    expect(banned.json()).toMatchObject({ appid: app.appid, subscribeBanned: true });
+    expect(banned.json()).not.toHaveProperty('secret');
+    expect((await admin('GET', `/admin/apps/${app.appid}`)).json().subscribeBanned).toBe(true);
+    // Banning twice is harmless.
+    expect((await admin('POST', `/admin/apps/${app.appid}/ban`)).json().subscribeBanned).toBe(true);
+    const unbanned = await admin('POST', `/admin/apps/${app.appid}/unban`);
+    expect(unbanned.json()).toMatchObject({ appid: app.appid, subscribeBanned: false });
+    expect((await admin('GET', '/admin/apps')).json().apps[0].subscribeBanned).toBe(false);
+  });
+
+  test('pages are normalised: no leading slash, no query, no duplicates', async () => {
+    const app = await create();
+    const res = await admin('PUT', `/admin/apps/${app.appid}/pages`, {
+      pages: ['pages/index/index', '/pages/order/detail?id=1', 'pages/index/index?from=card', '//pages/a'],
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().pages).toEqual(['pages/index/index', 'pages/order/detail', 'pages/a']);
+    expect(res.json()).not.toHaveProperty('secret');
+    expect((await admin('GET', `/admin/apps/${app.appid}`)).json().pages).toEqual(res.json().pages);
+    // An empty list clears them.
+    expect((await admin('PUT', `/admin/apps/${app.appid}/pages`, { pages: [] })).json().pages).toEqual([]);
+  });
+
+  test('a bad page or pages body is 400 91000 and changes nothing', async () => {
+    const app = await create();
+    await admin('PUT', `/admin/apps/${app.appid}/pages`, { pages: ['pages/a'] });
+    const bad: unknown[] = [
+      { pages: ['pages/a b'] },
+      { pages: ['?only=query'] },
+      { pages: ['/'] },
+      { pages: ['pages/<script>'] },
+      { pages: [''] },
+      { pages: [1] },
+      { pages: 'pages/a' },
+      { pages: Array.from({ length: 501 }, (_, i) => `p/${i}`) },
+      { pages: [], extra: true },
+      {},
+    ];
+    for (const body of bad) {
+      expectError(await admin('PUT', `/admin/apps/${app.appid}/pages`, body), 400, 91000);
+    }
+    expect((await admin('GET', `/admin/apps/${app.appid}`)).json().pages).toEqual(['pages/a']);
+  });
+
+  test('an unknown appid is 404 91003 on every per-app route', async () => {
+    for (const appid of ['wx0000000000000000', 'nonsense', 'x'.repeat(64)]) {
+      expectError(await admin('GET', `/admin/apps/${appid}`), 404, 91003);
+      expectError(await admin('POST', `/admin/apps/${appid}/reset-secret`), 404, 91003);
+      expectError(await admin('POST', `/admin/apps/${appid}/ban`), 404, 91003);
+      expectError(await admin('POST', `/admin/apps/${appid}/unban`), 404, 91003);
+      expectError(await admin('PUT', `/admin/apps/${appid}/pages`, { pages: [] }), 404, 91003);
+    }
+    expect(expectError(await admin('GET', '/admin/apps/wx0000000000000000'), 404, 91003)).toMatch(
+      /^app not found: wx0000000000000000 rid: /,
+    );
+    // Too long for an appid at all: a bad request, not a crash.
+    expectError(await admin('GET', `/admin/apps/${'x'.repeat(65)}`), 400, 91000);
+  });
+});
