@@ -25,8 +25,19 @@ export function newAccessToken(length: number): string {
   return `${randomString(2, '0123456789')}_${randomString(length - 3, TOKEN_ALPHABET)}`;
 }
 
+// Request ids are drawn from a pool refilled 512 at a time: one randomBytes call per request showed up
+// at ~7% of a business API's CPU profile.
+const RID_BYTES = 12;
+let ridPool = Buffer.alloc(0);
+let ridOffset = 0;
+
 /** A request id in WeChat's `rid` form: `xxxxxxxx-xxxxxxxx-xxxxxxxx`. */
 export function newRequestId(): string {
-  const hex = randomHex(12);
+  if (ridOffset + RID_BYTES > ridPool.length) {
+    ridPool = randomBytes(RID_BYTES * 512);
+    ridOffset = 0;
+  }
+  const hex = ridPool.toString('hex', ridOffset, ridOffset + RID_BYTES);
+  ridOffset += RID_BYTES;
   return `${hex.slice(0, 8)}-${hex.slice(8, 16)}-${hex.slice(16)}`;
 }

@@ -31,6 +31,10 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  // Every route declares a schema (bad input must map to a documented code, never reach a handler raw).
+  app.addHook('onRoute', (route) => {
+    if (!route.schema) throw new Error(`route ${route.method} ${route.url} has no schema`);
+  });
   registerBodyParsers(app);
   registerErrorHandling(app);
   registerStatusRoute(app);

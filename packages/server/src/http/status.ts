@@ -4,7 +4,7 @@ const startedAt = Date.now();
 
 /** `GET /`: shows a person (HTML) or a script (JSON) that the server is up. */
 export function registerStatusRoute(app: FastifyInstance): void {
-  app.get('/', async (request, reply) => {
+  app.get('/', { schema: { querystring: { type: 'object' } } }, async (request, reply) => {
     const status = {
       name: 'beckon',
       status: 'ok',
