@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { SESSION_TTL_SECONDS } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Limits } from '../config.js';
-import { type TestServer, testServer } from '../test-support/harness.js';
+import { RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';
 
-const RID = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 const PASSWORD = 'correct horse battery';
 
 let s: TestServer;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, type Code2SessionResponse, Errors, LOGIN_CODE_TTL_SECONDS } from '@beckon/protocol';
-import { getApp } from '../apps/service.js';
+import { checkAppCredentials, getApp } from '../apps/service.js';
 import type { Context } from '../context.js';
 import { randomString } from '../ids.js';
 import { openidFor, unionidFor } from './openids.js';
@@ -55,11 +55,7 @@ export interface Code2SessionQuery {
  */
 export async function code2Session(ctx: Context, q: Code2SessionQuery): Promise<Code2SessionResponse> {
   if (q.grant_type !== 'authorization_code') throw new ApiError(Errors.INVALID_GRANT_TYPE);
-  if (!q.appid) throw new ApiError(Errors.APPID_MISSING);
-  if (!q.secret) throw new ApiError(Errors.APPSECRET_MISSING);
-  const app = await ctx.store.apps.get(q.appid);
-  if (!app) throw new ApiError(Errors.INVALID_APPID);
-  if (app.secret !== q.secret) throw new ApiError(Errors.INVALID_APPSECRET);
+  const app = await checkAppCredentials(ctx, q.appid, q.secret);
 
   if (!q.js_code) throw new ApiError(Errors.INVALID_CODE);
   const now = ctx.clock.now();

@@ -5,10 +5,9 @@ import { LOGIN_CODE_TTL_SECONDS } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createApp } from '../apps/service.js';
 import type { Limits } from '../config.js';
-import { type TestServer, testContext, testServer } from '../test-support/harness.js';
+import { RID_SUFFIX as RID, type TestServer, testContext, testServer } from '../test-support/harness.js';
 import { openidFor, unionidFor, userForOpenid } from './openids.js';
 
-const RID = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 const PASSWORD = 'correct horse battery';
 
 interface TestApp {

@@ -1,8 +1,6 @@
 import { APPID_PATTERN, type AppView, SECRET_PATTERN } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ADMIN_TOKEN, type TestServer, testServer } from '../test-support/harness.js';
-
-const RID = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+import { ADMIN_TOKEN, RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';
 
 let s: TestServer;
 beforeEach(async () => {

@@ -40,7 +40,9 @@ export function registerAppAdminRoutes(app: FastifyInstance, ctx: Context): void
     async (request, reply) => reply.code(201).send(toAppView(await createApp(ctx, request.body), true)),
   );
 
-  app.get('/admin/apps', { schema: { querystring: { type: 'object' } } }, async () => ({ apps: (await listApps(ctx)).map((a) => toAppView(a)) }));
+  app.get('/admin/apps', { schema: { querystring: { type: 'object' } } }, async () => ({
+    apps: (await listApps(ctx)).map((a) => toAppView(a)),
+  }));
 
   app.get<WithAppid>('/admin/apps/:appid', { schema: { params: appidParam } }, async (request) =>
     toAppView(await getApp(ctx, request.params.appid), true),

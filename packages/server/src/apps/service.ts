@@ -60,6 +60,23 @@ export async function getApp(ctx: Context, appid: string): Promise<AppRecord> {
   return app;
 }
 
+/**
+ * The app that `appid` and `secret` name, checked in WeChat's order for every credentialed open API
+ * (token, stable_token, jscode2session): 41002 / 41004 missing, 40013 unknown appid, 40125 wrong secret.
+ */
+export async function checkAppCredentials(
+  ctx: Context,
+  appid: string | undefined,
+  secret: string | undefined,
+): Promise<AppRecord> {
+  if (!appid) throw new ApiError(Errors.APPID_MISSING);
+  if (!secret) throw new ApiError(Errors.APPSECRET_MISSING);
+  const app = await ctx.store.apps.get(appid);
+  if (!app) throw new ApiError(Errors.INVALID_APPID);
+  if (app.secret !== secret) throw new ApiError(Errors.INVALID_APPSECRET);
+  return app;
+}
+
 export function listApps(ctx: Context): Promise<AppRecord[]> {
   return ctx.store.apps.list();
 }

@@ -12,6 +12,7 @@ import { chinaDay } from '../clock.js';
 import type { Context } from '../context.js';
 import { newAccessToken } from '../ids.js';
 import type { AppRecord, TokenFamily, TokenRecord } from '../store/port.js';
+import { checkAppCredentials } from './service.js';
 
 const TTL_MS = TOKEN_TTL_SECONDS * 1000;
 const OVERLAP_MS = TOKEN_OVERLAP_SECONDS * 1000;
@@ -28,12 +29,7 @@ export interface Credentials {
 /** The checks both token endpoints share, in WeChat's order. */
 async function checkCredentials(ctx: Context, c: Credentials): Promise<AppRecord> {
   if (c.grant_type !== 'client_credential') throw new ApiError(Errors.INVALID_GRANT_TYPE);
-  if (!c.appid) throw new ApiError(Errors.APPID_MISSING);
-  if (!c.secret) throw new ApiError(Errors.APPSECRET_MISSING);
-  const app = await ctx.store.apps.get(c.appid);
-  if (!app) throw new ApiError(Errors.INVALID_APPID);
-  if (app.secret !== c.secret) throw new ApiError(Errors.INVALID_APPSECRET);
-  return app;
+  return checkAppCredentials(ctx, c.appid, c.secret);
 }
 
 async function withinQuota(

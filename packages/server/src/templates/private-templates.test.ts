@@ -1,6 +1,6 @@
 import { MAX_PRIVATE_TEMPLATES } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type TestServer, testServer } from '../test-support/harness.js';
+import { RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';
 import { getPrivateTemplate } from './service.js';
 
 let s: TestServer;
@@ -15,7 +15,6 @@ afterEach(() => s.close());
 
 const FORM = 'application/x-www-form-urlencoded';
 const PRI_TMPL_ID = /^[A-Za-z0-9_-]{43}$/;
-const RID = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 
 /** POSTs an object as JSON, a string as a form (or as `contentType`), or nothing at all. */
 async function post(path: string, payload?: object | string, contentType?: string, as = token) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { type TestServer, testServer } from '../test-support/harness.js';
+import { RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';
 import { library } from './library.js';
 
 let s: TestServer;
@@ -20,7 +20,6 @@ async function get(path: string, query = '') {
   return res.json();
 }
 
-const RID = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 async function expectCode(path: string, query: string, errcode: number) {
   const body = await get(path, query);
   expect(body, `${path}?${query}`).toMatchObject({ errcode });

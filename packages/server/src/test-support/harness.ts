@@ -8,6 +8,9 @@ import type { Context } from '../context.js';
 import { buildServer } from '../server.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 
+/** How every WeChat-shaped errmsg ends: ` rid: <request id>`. */
+export const RID_SUFFIX = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** A context on an in-memory SQLite store, a memory bus and a clock that moves only when told. */
