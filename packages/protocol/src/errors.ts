@@ -58,6 +58,19 @@ export const Errors = {
   KIDLIST_INVALID: def(200020, 'invalid parameter kidList'),
   SCENE_DESC_INVALID: def(200021, 'invalid parameter sceneDesc'),
 
+  // WeChat client: wx.requestSubscribeMessage fail codes (spec §3.3). The consent routes answer them as
+  // `{errCode, errMsg: "requestSubscribeMessage:fail <message>"}`.
+  TMPL_IDS_EMPTY: def(10001, "TmplIds can't be empty"),
+  REQUEST_LIST_FAIL: def(10002, 'Request list fail', 500),
+  REQUEST_SUBSCRIBE_FAIL: def(10003, 'Request subscribe fail', 500),
+  TMPL_ID_INVALID: def(10004, 'Invalid template id'),
+  CANNOT_SHOW_UI: def(10005, 'Cannot show subscribe message UI', 409),
+  NO_TEMPLATE_DATA: def(20001, 'No template data return, verify the template id exist'),
+  TEMPLATE_TYPES_MIXED: def(20002, 'Templates type must be same'),
+  TEMPLATE_COUNT_EXCEEDED: def(20003, 'Templates count out of max bounds'),
+  MAIN_SWITCH_OFF: def(20004, 'The main switch is switched off', 403),
+  APP_SUBSCRIBE_BANNED: def(20005, 'This mini program was banned from subscribing messages', 403),
+
   // Beckon: requests, admin and apps
   INVALID_REQUEST: def(91000, 'invalid request'),
   NOT_FOUND: def(91001, 'not found', 404),

@@ -47,6 +47,7 @@ export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord>
       owner,
       subscribeBanned: false,
       pages: [],
+      dailySendCap: null,
       createdAt: ctx.clock.now(),
     };
     // 64 random bits: a collision is next to impossible, but cheap to retry.

@@ -50,6 +50,7 @@ export function appRecord(overrides: Partial<AppRecord> = {}): AppRecord {
     owner: 'owner-1',
     subscribeBanned: false,
     pages: [],
+    dailySendCap: null,
     createdAt: T0,
     ...overrides,
   };

@@ -9,11 +9,13 @@ export interface AppRecord {
   owner: string;
   subscribeBanned: boolean;
   pages: string[];
+  /** Sends per day (China time) before 45009; null: the server's default (10,000,000). */
+  dailySendCap: number | null;
   /** ms since epoch */
   createdAt: number;
 }
 
-export type AppPatch = Partial<Pick<AppRecord, 'secret' | 'subscribeBanned' | 'pages'>>;
+export type AppPatch = Partial<Pick<AppRecord, 'secret' | 'subscribeBanned' | 'pages' | 'dailySendCap'>>;
 
 export interface AppStore {
   /** Returns false when the appid exists already. */

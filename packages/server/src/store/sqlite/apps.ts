@@ -19,6 +19,7 @@ interface AppRow {
   owner: string;
   subscribe_banned: number;
   pages: string;
+  daily_send_cap: number | null;
   created_at: number;
 }
 
@@ -31,6 +32,7 @@ const toApp = (r: AppRow): AppRecord => ({
   owner: r.owner,
   subscribeBanned: r.subscribe_banned === 1,
   pages: JSON.parse(r.pages) as string[],
+  dailySendCap: r.daily_send_cap,
   createdAt: r.created_at,
 });
 
@@ -43,8 +45,8 @@ export class SqliteApps implements AppStore {
 
   async create(app: AppRecord): Promise<boolean> {
     const result = this.sql(
-      `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (appid) DO NOTHING`,
+      `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages, daily_send_cap, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (appid) DO NOTHING`,
     ).run(
       app.appid,
       app.secret,
@@ -54,6 +56,7 @@ export class SqliteApps implements AppStore {
       app.owner,
       app.subscribeBanned ? 1 : 0,
       JSON.stringify(app.pages),
+      app.dailySendCap,
       app.createdAt,
     );
     return result.changes === 1;
@@ -78,6 +81,9 @@ export class SqliteApps implements AppStore {
           patch.subscribeBanned ? 1 : 0,
           appid,
         );
+      }
+      if (patch.dailySendCap !== undefined) {
+        this.sql('UPDATE apps SET daily_send_cap = ? WHERE appid = ?').run(patch.dailySendCap, appid);
       }
       if (patch.pages !== undefined) {
         this.sql('UPDATE apps SET pages = ? WHERE appid = ?').run(JSON.stringify(patch.pages), appid);

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import type { SettingStore, Store } from '../port.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteApps, SqliteTokens } from './apps.js';
+import { SqliteConsent } from './consent.js';
+import { SqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { statements } from './statements.js';
 import { SqliteTemplates } from './templates.js';
@@ -41,6 +43,8 @@ export function openSqliteStore(file: string): Store {
     tokens: new SqliteTokens(db),
     accounts: new SqliteAccounts(db),
     templates: new SqliteTemplates(db),
+    consent: new SqliteConsent(db),
+    messages: new SqliteMessages(db),
     settings: new SqliteSettings(db),
     async close() {
       if (db.open) db.close();

@@ -92,6 +92,64 @@ export const migrations: Migration[] = [
       CREATE INDEX private_templates_app ON private_templates (appid, seq);
     `,
   },
+  {
+    id: 4,
+    name: 'consent ledger, messages, daily send counts',
+    sql: `
+      ALTER TABLE apps ADD COLUMN daily_send_cap INTEGER;
+      CREATE TABLE grants (
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        template_id TEXT NOT NULL,
+        template_type INTEGER NOT NULL,
+        remaining INTEGER NOT NULL DEFAULT 0 CHECK (remaining >= 0),
+        active INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        keep_choice INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (appid, user_id, template_id)
+      );
+      CREATE TABLE main_switches (
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        main_switch INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (appid, user_id)
+      );
+      CREATE TABLE consent_changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        appid TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        source TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE TABLE messages (
+        msgid INTEGER PRIMARY KEY,
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        openid TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        app_name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        rows TEXT NOT NULL,
+        page TEXT,
+        lang TEXT NOT NULL,
+        miniprogram_state TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        read_at INTEGER
+      );
+      CREATE INDEX messages_inbox ON messages (user_id, msgid);
+      CREATE INDEX messages_unread ON messages (user_id) WHERE read_at IS NULL;
+      CREATE TABLE daily_sends (
+        appid TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (appid, day)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */

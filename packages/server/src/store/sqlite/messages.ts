@@ -1,0 +1,147 @@
+import type Database from 'better-sqlite3';
+import type { DeliverResult, MessageRecord, MessageStore } from '../port.js';
+import { statements } from './statements.js';
+
+interface MessageRow {
+  msgid: bigint;
+  appid: string;
+  user_id: string;
+  openid: string;
+  template_id: string;
+  app_name: string;
+  title: string;
+  rows: string;
+  page: string | null;
+  lang: MessageRecord['lang'];
+  miniprogram_state: MessageRecord['miniprogramState'];
+  created_at: bigint;
+  read_at: bigint | null;
+}
+
+const toMessage = (r: MessageRow): MessageRecord => ({
+  msgid: r.msgid,
+  appid: r.appid,
+  userId: r.user_id,
+  openid: r.openid,
+  templateId: r.template_id,
+  appName: r.app_name,
+  title: r.title,
+  rows: JSON.parse(r.rows),
+  page: r.page,
+  lang: r.lang,
+  miniprogramState: r.miniprogram_state,
+  createdAt: Number(r.created_at),
+  readAt: r.read_at === null ? null : Number(r.read_at),
+});
+
+export class SqliteMessages implements MessageStore {
+  private readonly sql;
+  /** msgids exceed 2^53: every statement that reads them returns 64-bit integers as bigint. */
+  private readonly big;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statements(db);
+    const plain = this.sql;
+    this.big = (text: string) => plain(text).safeIntegers(true);
+  }
+
+  async deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
+    try {
+      return this.deliverTx(m, day, dailyCap);
+    } catch (err) {
+      if (err instanceof DuplicateMsgid) return 'duplicate-msgid';
+      throw err;
+    }
+  }
+
+  private deliverTx(m: MessageRecord, day: string, dailyCap: number): DeliverResult {
+    return this.db
+      .transaction((): DeliverResult => {
+        const sent = (this.sql('SELECT count FROM daily_sends WHERE appid = ? AND day = ?')
+          .pluck()
+          .get(m.appid, day) ?? 0) as number;
+        if (sent >= dailyCap) return 'daily-cap';
+        // One-time: spend one; long-term: allowed while active. The WHERE clause is the check, so a grant
+        // can never go below zero nor be spent twice.
+        const spent = this.sql(
+          `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining - 1 END
+           WHERE appid = ? AND user_id = ? AND template_id = ?
+             AND ((template_type = 3 AND active = 1) OR (template_type <> 3 AND remaining > 0))`,
+        ).run(m.appid, m.userId, m.templateId);
+        if (spent.changes !== 1) return 'no-grant';
+        const inserted = this.sql(
+          `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
+             miniprogram_state, created_at, read_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msgid) DO NOTHING`,
+        ).run(
+          m.msgid,
+          m.appid,
+          m.userId,
+          m.openid,
+          m.templateId,
+          m.appName,
+          m.title,
+          JSON.stringify(m.rows),
+          m.page,
+          m.lang,
+          m.miniprogramState,
+          m.createdAt,
+          m.readAt,
+        );
+        if (inserted.changes !== 1) throw new DuplicateMsgid();
+        this.sql(
+          `INSERT INTO daily_sends (appid, day, count) VALUES (?, ?, 1)
+           ON CONFLICT (appid, day) DO UPDATE SET count = count + 1`,
+        ).run(m.appid, day);
+        return 'delivered';
+      })
+      .immediate();
+  }
+
+  async get(userId: string, msgid: bigint): Promise<MessageRecord | undefined> {
+    const row = this.big('SELECT * FROM messages WHERE user_id = ? AND msgid = ?').get(userId, msgid) as
+      | MessageRow
+      | undefined;
+    return row && toMessage(row);
+  }
+
+  async inbox(userId: string, limit: number, before?: bigint): Promise<MessageRecord[]> {
+    const rows = (
+      before === undefined
+        ? this.big('SELECT * FROM messages WHERE user_id = ? ORDER BY msgid DESC LIMIT ?').all(userId, limit)
+        : this.big('SELECT * FROM messages WHERE user_id = ? AND msgid < ? ORDER BY msgid DESC LIMIT ?').all(
+            userId,
+            before,
+            limit,
+          )
+    ) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    return this.sql('SELECT count(*) FROM messages WHERE user_id = ? AND read_at IS NULL')
+      .pluck()
+      .get(userId) as number;
+  }
+
+  async markRead(userId: string, msgid: bigint, at: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const exists = this.sql('SELECT 1 FROM messages WHERE user_id = ? AND msgid = ?').get(userId, msgid);
+      if (!exists) return false;
+      this.sql('UPDATE messages SET read_at = ? WHERE user_id = ? AND msgid = ? AND read_at IS NULL').run(
+        at,
+        userId,
+        msgid,
+      );
+      return true;
+    })();
+  }
+
+  async markAllRead(userId: string, at: number): Promise<number> {
+    return this.sql('UPDATE messages SET read_at = ? WHERE user_id = ? AND read_at IS NULL').run(at, userId)
+      .changes;
+  }
+}
+
+/** Thrown inside the transaction so that it rolls back the spent grant; reported as 'duplicate-msgid'. */
+class DuplicateMsgid extends Error {}
