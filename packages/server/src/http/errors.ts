@@ -7,8 +7,18 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The registry entry a schema failure on this route maps to (default: 47001 data format error). */
     invalidInput?: ErrorDef;
+    /**
+     * The WeChat client API the route stands in for (e.g. `requestSubscribeMessage`). WeChat's own codes
+     * then answer as that API's fail callback sees them, `{errCode, errMsg: "<wxApi>:fail <message>"}`,
+     * with the registry status; Beckon's codes (9xxxx: session, unknown app…) and -1 keep the default shape,
+     * since they are failures of the shell, not of the API.
+     */
+    wxApi?: string;
   }
 }
+
+/** WeChat's codes: all but Beckon's 9xxxx and -1 (a fault is never the API's answer). */
+const isWechatCode = (code: number) => code > 0 && (code < 90000 || code > 99999);
 
 /** Sends an error in the shape of the request's audience. */
 export function sendError(
@@ -16,6 +26,10 @@ export function sendError(
   reply: FastifyReply,
   err: { code: number; message: string; status: number },
 ) {
+  const wxApi = request.routeOptions.config?.wxApi;
+  if (wxApi && isWechatCode(err.code)) {
+    return reply.code(err.status).send({ errCode: err.code, errMsg: `${wxApi}:fail ${err.message}` });
+  }
   const body = wechatError(err, request.id);
   if (isWechatPath(request.url)) return reply.code(200).send(body);
   // Client and admin routes get the same body; the rid suffix stays so a user can quote it in a report.

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { accountsConformance } from './conformance/accounts.conformance.js';
 import { appsConformance } from './conformance/apps.conformance.js';
+import { consentConformance } from './conformance/consent.conformance.js';
 import {
   appAndUser,
   appUserRecord,
@@ -36,6 +37,7 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     tokensConformance(f);
     accountsConformance(f);
     templatesConformance(f);
+    consentConformance(f);
     settingsConformance(f);
     survivalConformance(open, options.reopen);
   });

@@ -73,6 +73,29 @@ export function appsConformance(f: StoreFixture): void {
       expect((await f.store.apps.get(app.appid))?.pages).toEqual([]);
     });
 
+    test('dailySendCap round trip: null by default, set, 0, back to null; only that field changes', async () => {
+      const unset = appRecord();
+      const capped = appRecord({ dailySendCap: 25 });
+      await f.store.apps.create(unset);
+      await f.store.apps.create(capped);
+      expect((await f.store.apps.get(unset.appid))?.dailySendCap).toBeNull();
+      expect(await f.store.apps.get(capped.appid)).toEqual(capped);
+      expect(await f.store.apps.update(unset.appid, { dailySendCap: 3 })).toEqual({
+        ...unset,
+        dailySendCap: 3,
+      });
+      expect((await f.store.apps.get(unset.appid))?.dailySendCap).toBe(3);
+      expect((await f.store.apps.update(unset.appid, { dailySendCap: 0 }))?.dailySendCap).toBe(0);
+      expect((await f.store.apps.get(unset.appid))?.dailySendCap).toBe(0);
+      expect(await f.store.apps.update(unset.appid, { dailySendCap: null })).toEqual(unset);
+      expect(await f.store.apps.get(unset.appid)).toEqual(unset);
+      expect(await f.store.apps.update(capped.appid, { secret: 'other' })).toEqual({
+        ...capped,
+        secret: 'other',
+      });
+      expect((await f.store.apps.get(capped.appid))?.dailySendCap).toBe(25);
+    });
+
     test('update of several fields at once applies them all', async () => {
       const app = appRecord();
       await f.store.apps.create(app);

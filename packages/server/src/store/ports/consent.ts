@@ -48,6 +48,8 @@ export interface ConsentStore {
   /**
    * Applies a request's decisions in one transaction: accept → one-time `remaining + 1` / long-term
    * `active`; reject → nothing granted (a reject does not take earlier grants away). Logs one change each.
+   * When the user's main switch is off it records nothing and returns `[]` (checked in the same
+   * transaction, so a grant can never land after a switch-off has committed).
    */
   recordDecisions(
     appid: string,
@@ -69,7 +71,11 @@ export interface ConsentStore {
     source: 'settings' | 'card',
     at: number,
   ): Promise<ConsentChange>;
-  /** Switching off zeroes and deactivates every grant of the user in the app (one transaction). */
+  /**
+   * Switching off zeroes and deactivates every grant of the user in the app (one transaction) and, when
+   * the switch was on, logs a `reject` (source `main-switch`) for each template the user has a grant row
+   * for. Switching on only records the switch: it restores nothing and logs nothing.
+   */
   setMainSwitch(appid: string, userId: string, on: boolean, at: number): Promise<void>;
   /** The log after `afterId`, oldest first. */
   changes(afterId: number, limit: number): Promise<ConsentChange[]>;

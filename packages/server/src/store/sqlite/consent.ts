@@ -1,25 +1,203 @@
+import type { ConsentSource, Decision } from '@beckon/protocol';
 import type Database from 'better-sqlite3';
-import type { ConsentStore } from '../port.js';
+import type { ConsentChange, ConsentStore, DecisionInput, GrantRecord } from '../port.js';
+import { statements } from './statements.js';
 
-// Being written (consent ledger helper): replaced by the real adapter in the same change.
+interface GrantRow {
+  appid: string;
+  user_id: string;
+  template_id: string;
+  template_type: 2 | 3;
+  remaining: number;
+  active: number;
+  status: Decision;
+  keep_choice: number;
+  updated_at: number;
+}
+const toGrant = (r: GrantRow): GrantRecord => ({
+  appid: r.appid,
+  userId: r.user_id,
+  templateId: r.template_id,
+  templateType: r.template_type,
+  remaining: r.remaining,
+  active: r.active === 1,
+  status: r.status,
+  keepChoice: r.keep_choice === 1,
+  updatedAt: r.updated_at,
+});
+
+interface ChangeRow {
+  id: number;
+  appid: string;
+  user_id: string;
+  template_id: string;
+  status: Decision;
+  source: ConsentSource;
+  at: number;
+}
+const toChange = (r: ChangeRow): ConsentChange => ({
+  id: r.id,
+  appid: r.appid,
+  userId: r.user_id,
+  templateId: r.template_id,
+  status: r.status,
+  source: r.source,
+  at: r.at,
+});
+
+/*
+ * The upserts below compute the new row from `excluded` (the values offered) and the stored row, so that
+ * every change is one statement: concurrent requests never read a count and write it back.
+ */
+
+/** A request's decision: accept adds one send (one-time) or activates (long-term); reject grants nothing. */
+const DECIDE = `
+  INSERT INTO grants (appid, user_id, template_id, template_type, remaining, active, status, keep_choice, updated_at)
+  VALUES (@appid, @userId, @templateId, @type,
+    CASE WHEN @status = 'accept' AND @type <> 3 THEN 1 ELSE 0 END,
+    CASE WHEN @status = 'accept' AND @type = 3 THEN 1 ELSE 0 END,
+    @status, coalesce(@keep, 0), @at)
+  ON CONFLICT (appid, user_id, template_id) DO UPDATE SET
+    template_type = excluded.template_type,
+    remaining = remaining + CASE WHEN excluded.status = 'accept' AND excluded.template_type <> 3 THEN 1 ELSE 0 END,
+    active = CASE WHEN excluded.status = 'accept' AND excluded.template_type = 3 THEN 1 ELSE active END,
+    status = excluded.status,
+    keep_choice = coalesce(@keep, keep_choice),
+    updated_at = excluded.updated_at`;
+
+/** The settings page or a card: reject zeroes and deactivates; accept restores nothing. Always remembered. */
+const SET_TEMPLATE = `
+  INSERT INTO grants (appid, user_id, template_id, template_type, remaining, active, status, keep_choice, updated_at)
+  VALUES (@appid, @userId, @templateId, @type, 0, 0, @status, 1, @at)
+  ON CONFLICT (appid, user_id, template_id) DO UPDATE SET
+    template_type = excluded.template_type,
+    remaining = CASE WHEN excluded.status = 'reject' THEN 0 ELSE remaining END,
+    active = CASE WHEN excluded.status = 'reject' THEN 0 ELSE active END,
+    status = excluded.status,
+    keep_choice = 1,
+    updated_at = excluded.updated_at`;
+
+const LOG = `INSERT INTO consent_changes (appid, user_id, template_id, status, source, at)
+  VALUES (?, ?, ?, ?, ?, ?) RETURNING *`;
+
 export class SqliteConsent implements ConsentStore {
-  constructor(readonly db: Database.Database) {}
-  grants(): never {
-    throw new Error('consent store: not built yet');
+  private readonly sql;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statements(db);
   }
-  mainSwitch(): never {
-    throw new Error('consent store: not built yet');
+
+  async grants(appid: string, userId: string, templateIds?: string[]): Promise<GrantRecord[]> {
+    const rows = (
+      templateIds === undefined
+        ? this.sql('SELECT * FROM grants WHERE appid = ? AND user_id = ? ORDER BY template_id').all(
+            appid,
+            userId,
+          )
+        : this.sql(
+            `SELECT * FROM grants WHERE appid = ? AND user_id = ?
+               AND template_id IN (SELECT value FROM json_each(?)) ORDER BY template_id`,
+          ).all(appid, userId, JSON.stringify(templateIds))
+    ) as GrantRow[];
+    return rows.map(toGrant);
   }
-  recordDecisions(): never {
-    throw new Error('consent store: not built yet');
+
+  async mainSwitch(appid: string, userId: string): Promise<boolean> {
+    return this.isOn(appid, userId);
   }
-  setTemplate(): never {
-    throw new Error('consent store: not built yet');
+
+  private isOn(appid: string, userId: string): boolean {
+    const on = this.sql('SELECT main_switch FROM main_switches WHERE appid = ? AND user_id = ?')
+      .pluck()
+      .get(appid, userId) as number | undefined;
+    return on !== 0;
   }
-  setMainSwitch(): never {
-    throw new Error('consent store: not built yet');
+
+  private log(
+    appid: string,
+    userId: string,
+    templateId: string,
+    status: Decision,
+    source: ConsentSource,
+    at: number,
+  ) {
+    return toChange(this.sql(LOG).get(appid, userId, templateId, status, source, at) as ChangeRow);
   }
-  changes(): never {
-    throw new Error('consent store: not built yet');
+
+  async recordDecisions(
+    appid: string,
+    userId: string,
+    decisions: DecisionInput[],
+    at: number,
+  ): Promise<ConsentChange[]> {
+    return this.db
+      .transaction((): ConsentChange[] => {
+        // Checked inside the transaction: a switch-off that commits first cannot be undone by this grant.
+        if (!this.isOn(appid, userId)) return [];
+        return decisions.map((d) => {
+          this.sql(DECIDE).run({
+            appid,
+            userId,
+            templateId: d.templateId,
+            type: d.templateType,
+            status: d.status,
+            keep: d.keepChoice === undefined ? null : d.keepChoice ? 1 : 0,
+            at,
+          });
+          return this.log(appid, userId, d.templateId, d.status, d.source, at);
+        });
+      })
+      .immediate();
+  }
+
+  async setTemplate(
+    appid: string,
+    userId: string,
+    templateId: string,
+    templateType: 2 | 3,
+    status: Decision,
+    source: 'settings' | 'card',
+    at: number,
+  ): Promise<ConsentChange> {
+    return this.db
+      .transaction((): ConsentChange => {
+        this.sql(SET_TEMPLATE).run({ appid, userId, templateId, type: templateType, status, at });
+        return this.log(appid, userId, templateId, status, source, at);
+      })
+      .immediate();
+  }
+
+  async setMainSwitch(appid: string, userId: string, on: boolean, at: number): Promise<void> {
+    this.db
+      .transaction(() => {
+        const wasOn = this.isOn(appid, userId);
+        this.sql(
+          `INSERT INTO main_switches (appid, user_id, main_switch, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (appid, user_id) DO UPDATE SET main_switch = excluded.main_switch,
+             updated_at = excluded.updated_at`,
+        ).run(appid, userId, on ? 1 : 0, at);
+        if (on) return;
+        this.sql(
+          'UPDATE grants SET remaining = 0, active = 0, updated_at = ? WHERE appid = ? AND user_id = ?',
+        ).run(at, appid, userId);
+        // Switching off stops every template the user had answered: logged as a rejection of each, once.
+        if (!wasOn) return;
+        const ids = this.sql(
+          'SELECT template_id FROM grants WHERE appid = ? AND user_id = ? ORDER BY template_id',
+        )
+          .pluck()
+          .all(appid, userId) as string[];
+        for (const id of ids) this.log(appid, userId, id, 'reject', 'main-switch', at);
+      })
+      .immediate();
+  }
+
+  async changes(afterId: number, limit: number): Promise<ConsentChange[]> {
+    return (
+      this.sql('SELECT * FROM consent_changes WHERE id > ? ORDER BY id LIMIT ?').all(
+        afterId,
+        limit,
+      ) as ChangeRow[]
+    ).map(toChange);
   }
 }
