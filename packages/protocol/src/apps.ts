@@ -19,6 +19,8 @@ export interface AppView {
   subscribeBanned: boolean;
   /** Declared pages; when non-empty, a send's `page` must be one of them (41030). */
   pages: string[];
+  /** Sends per day (China time) before 45009; null: the server's default (DEFAULT_DAILY_SEND_CAP). */
+  dailySendCap: number | null;
   createdAt: string;
   /** Present only where the secret is meant to be seen: on create, show and reset. */
   secret?: string;

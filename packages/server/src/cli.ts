@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { APP_TYPES, ApiError, type AppType, type AppView } from '@beckon/protocol';
+import { APP_TYPES, ApiError, type AppType, type AppView, DEFAULT_DAILY_SEND_CAP } from '@beckon/protocol';
 import { openAppAdmin } from './cli/app-admin.js';
 import { configFromEnv } from './config.js';
 import { start } from './start.js';
@@ -14,6 +14,7 @@ const USAGE = `Usage: beckon <command>
   app reset-secret APPID
   app ban APPID | app unban APPID        ban or unban the app's subscribe-message capability
   app pages APPID PAGE...                declare the app's pages (sends must then name one of them)
+  app send-cap APPID N|default           sends per day (China time) before 45009; default: ${DEFAULT_DAILY_SEND_CAP}
 
 Options for app commands:
   --json            print JSON
@@ -31,9 +32,21 @@ function printApp(app: AppView): void {
     ['owner', app.owner],
     ['subscribe', app.subscribeBanned ? 'banned' : 'allowed'],
     ['pages', app.pages.length ? app.pages.join(', ') : '(none declared: any page is accepted)'],
+    [
+      'send cap',
+      app.dailySendCap === null ? `${DEFAULT_DAILY_SEND_CAP} a day (default)` : `${app.dailySendCap} a day`,
+    ],
     ['created', app.createdAt],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
+}
+
+/** `N` (a whole number, 0 stops sending) or `default`. */
+function parseSendCap(arg: string | undefined): number | null {
+  if (arg === 'default') return null;
+  if (arg === undefined || !/^\d{1,15}$/.test(arg))
+    throw new Error('app send-cap needs N (0 or more) or default');
+  return Number(arg);
 }
 
 async function appCommand(args: string[]): Promise<void> {
@@ -87,6 +100,9 @@ async function appCommand(args: string[]): Promise<void> {
         break;
       case 'pages':
         result = await admin.setPages(needAppid(), rest);
+        break;
+      case 'send-cap':
+        result = await admin.setSendCap(needAppid(), parseSendCap(rest[0]));
         break;
       default:
         throw new Error(`unknown app command: ${sub ?? '(none)'}\n\n${USAGE}`);

@@ -83,6 +83,7 @@ describe('apps', () => {
       owner: 'acme',
       subscribeBanned: false,
       pages: [],
+      dailySendCap: null,
       createdAt: new Date(s.clock.now()).toISOString(),
     });
     expect(app.appid).toMatch(/^wx[0-9a-f]{16}$/);

@@ -6,6 +6,7 @@ import {
   getApp,
   listApps,
   resetSecret,
+  setDailySendCap,
   setPages,
   setSubscribeBanned,
   toAppView,
@@ -78,5 +79,21 @@ export function registerAppAdminRoutes(app: FastifyInstance, ctx: Context): void
       },
     },
     async (request) => toAppView(await setPages(ctx, request.params.appid, request.body.pages)),
+  );
+
+  app.put<WithAppid & { Body: { dailySendCap: number | null } }>(
+    '/admin/apps/:appid/send-cap',
+    {
+      schema: {
+        params: appidParam,
+        body: {
+          type: 'object',
+          required: ['dailySendCap'],
+          additionalProperties: false,
+          properties: { dailySendCap: { type: ['integer', 'null'], minimum: 0 } },
+        },
+      },
+    },
+    async (request) => toAppView(await setDailySendCap(ctx, request.params.appid, request.body.dailySendCap)),
   );
 }

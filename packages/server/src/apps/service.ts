@@ -26,6 +26,7 @@ export function toAppView(app: AppRecord, withSecret = false): AppView {
     owner: app.owner,
     subscribeBanned: app.subscribeBanned,
     pages: app.pages,
+    dailySendCap: app.dailySendCap,
     createdAt: new Date(app.createdAt).toISOString(),
     ...(withSecret ? { secret: app.secret } : {}),
   };
@@ -92,6 +93,17 @@ export async function resetSecret(ctx: Context, appid: string): Promise<AppRecor
 export async function setSubscribeBanned(ctx: Context, appid: string, banned: boolean): Promise<AppRecord> {
   await getApp(ctx, appid);
   return (await ctx.store.apps.update(appid, { subscribeBanned: banned }))!;
+}
+
+/**
+ * Sets the app's daily send cap (45009 once reached, counted per China day); null returns it to the default
+ * (10,000,000, spec §1.3). 0 stops every send.
+ */
+export async function setDailySendCap(ctx: Context, appid: string, cap: number | null): Promise<AppRecord> {
+  await getApp(ctx, appid);
+  if (cap !== null && !(Number.isSafeInteger(cap) && cap >= 0))
+    throw invalid('dailySendCap must be a whole number of at least 0, or null for the default');
+  return (await ctx.store.apps.update(appid, { dailySendCap: cap }))!;
 }
 
 /** Normalises a page path as WeChat's app.json writes it: no leading slash, no query. */

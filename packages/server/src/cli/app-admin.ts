@@ -6,6 +6,7 @@ import {
   getApp,
   listApps,
   resetSecret,
+  setDailySendCap,
   setPages,
   setSubscribeBanned,
   toAppView,
@@ -22,6 +23,8 @@ export interface AppAdmin {
   resetSecret(appid: string): Promise<AppView>;
   setBanned(appid: string, banned: boolean): Promise<AppView>;
   setPages(appid: string, pages: string[]): Promise<AppView>;
+  /** null: back to the server's default. */
+  setSendCap(appid: string, cap: number | null): Promise<AppView>;
   close(): Promise<void>;
   /** Where the command ran, for the human-readable output. */
   readonly via: string;
@@ -50,6 +53,7 @@ export function directAdmin(config: Config): AppAdmin {
     resetSecret: async (appid) => toAppView(await resetSecret(ctx, appid), true),
     setBanned: async (appid, banned) => toAppView(await setSubscribeBanned(ctx, appid, banned)),
     setPages: async (appid, pages) => toAppView(await setPages(ctx, appid, pages)),
+    setSendCap: async (appid, cap) => toAppView(await setDailySendCap(ctx, appid, cap)),
     close: async () => {
       await ctx.store.close();
       await ctx.bus.close();
@@ -80,6 +84,7 @@ export function httpAdmin(url: string, token: string): AppAdmin {
     resetSecret: (appid) => call('POST', `${path(appid)}/reset-secret`),
     setBanned: (appid, banned) => call('POST', `${path(appid)}/${banned ? 'ban' : 'unban'}`),
     setPages: (appid, pages) => call('PUT', `${path(appid)}/pages`, { pages }),
+    setSendCap: (appid, cap) => call('PUT', `${path(appid)}/send-cap`, { dailySendCap: cap }),
     close: async () => {},
   };
 }

@@ -1,0 +1,206 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { InboxPage } from '@beckon/protocol';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+/**
+ * The built server as an operator runs it, killed with SIGKILL right after answering the last send: every
+ * msgid it answered must be in the user's inbox after a restart (an answered send is a committed send).
+ */
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const CLI = join(ROOT, 'packages/server/dist/cli.js');
+const SENDS = 25;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'beckon-durability-'));
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  BECKON_DATA_DIR: dataDir,
+  BECKON_HOST: '127.0.0.1',
+  BECKON_PORT: '0',
+};
+for (const key of ['BECKON_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']) delete env[key];
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+function startServer(): Promise<Server> {
+  const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk;
+      const match = /Beckon is running at (http:\/\/\S+?)\/\n/.exec(out);
+      if (match) resolve({ child, url: match[1]!, exited });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`beckon start exited with ${code}:\n${out}`)));
+  });
+}
+
+function beckon(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env, timeout: 15_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** One HTTP call; the raw text too, since a send's msgid does not survive JSON.parse. */
+async function call(
+  server: Server,
+  method: string,
+  path: string,
+  options: { body?: unknown; bearer?: string } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: each caller reads the few fields of its own answer
+): Promise<{ status: number; text: string; json: any }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+}
+
+let server: Server | undefined;
+
+beforeAll(async () => {
+  await promisify(execFile)('npx', ['tsc', '-b', 'packages/server'], { cwd: ROOT }).catch((err) => {
+    throw new Error(`build failed:\n${err.stdout}${err.stderr}`);
+  });
+}, 120_000);
+
+afterAll(() => {
+  if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('send durability', () => {
+  test(`${SENDS} answered sends survive kill -9`, async () => {
+    server = await startServer();
+    const admin = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+
+    const app = (
+      await call(server, 'POST', '/admin/apps', {
+        bearer: admin,
+        body: { name: 'Shop', type: 'miniprogram' },
+      })
+    ).json as { appid: string; secret: string };
+    const accessToken = (
+      await call(
+        server,
+        'GET',
+        `/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${app.secret}`,
+      )
+    ).json.access_token as string;
+    const added = await call(server, 'POST', `/wxaapi/newtmpl/addtemplate?access_token=${accessToken}`, {
+      body: { tid: 1101, kidList: [1, 2, 5], sceneDesc: 'durability' },
+    });
+    const tmpl = added.json.priTmplId as string;
+    expect(tmpl, added.text).toBeTruthy();
+
+    // A user, as the shell makes one: register, sign in, wx.login, code2Session.
+    const credentials = { username: 'alice', password: 'correct horse battery' };
+    expect((await call(server, 'POST', '/api/accounts', { body: credentials })).status).toBe(201);
+    const session = (await call(server, 'POST', '/api/sessions', { body: credentials })).json.token as string;
+    const code = (await call(server, 'POST', `/api/apps/${app.appid}/login`, { bearer: session })).json.code;
+    const openid = (
+      await call(
+        server,
+        'GET',
+        `/sns/jscode2session?appid=${app.appid}&secret=${app.secret}&js_code=${code}&grant_type=authorization_code`,
+      )
+    ).json.openid as string;
+    expect(openid).toMatch(/^o/);
+
+    // One grant per accepted request, through the consent routes.
+    for (let i = 0; i < SENDS + 5; i++) {
+      await call(server, 'POST', `/api/apps/${app.appid}/subscriptions/prepare`, {
+        bearer: session,
+        body: { tmplIds: [tmpl] },
+      });
+      const answer = await call(server, 'POST', `/api/apps/${app.appid}/subscriptions`, {
+        bearer: session,
+        body: { tmplIds: [tmpl], accepted: [tmpl] },
+      });
+      expect(answer.json[tmpl], answer.text).toBe('accept');
+    }
+
+    const msgids: string[] = [];
+    for (let i = 0; i < SENDS; i++) {
+      const res = await call(server, 'POST', `/cgi-bin/message/subscribe/send?access_token=${accessToken}`, {
+        body: {
+          touser: openid,
+          template_id: tmpl,
+          data: {
+            character_string1: { value: `DD${1000 + i}` },
+            thing2: { value: `第${i + 1}件` },
+            time5: { value: '2019年10月1日 15:01' },
+          },
+        },
+      });
+      const digits = /^\{"errcode":0,"errmsg":"ok","msgid":(\d+)\}$/.exec(res.text)?.[1];
+      expect(digits, res.text).toBeDefined();
+      msgids.push(digits!);
+    }
+    server.child.kill('SIGKILL');
+    expect(await server.exited).toBeNull();
+
+    server = await startServer();
+    const inbox: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: InboxPage = (
+        await call(server, 'GET', `/api/inbox?limit=10${cursor ? `&cursor=${cursor}` : ''}`, {
+          bearer: session,
+        })
+      ).json;
+      inbox.push(...page.cards.map((c) => c.msgid));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(inbox.sort()).toEqual([...msgids].sort());
+    expect(new Set(msgids).size).toBe(SENDS);
+
+    // The ledger too: 5 grants left of SENDS + 5, so 5 more sends pass and the next is 43101.
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await call(server, 'POST', `/cgi-bin/message/subscribe/send?access_token=${accessToken}`, {
+        body: {
+          touser: openid,
+          template_id: tmpl,
+          data: { character_string1: { value: 'DD1' }, thing2: { value: '耳机' }, time5: { value: '15:01' } },
+        },
+      });
+      answers.push(res.json.errcode);
+    }
+    expect(answers).toEqual([0, 0, 0, 0, 0, 43101]);
+
+    // `beckon app send-cap` against the running server (its admin API).
+    const capped = await beckon('app', 'send-cap', app.appid, '7', '--json');
+    expect(capped.stderr).toBe('');
+    expect(JSON.parse(capped.stdout)).toMatchObject({ appid: app.appid, dailySendCap: 7 });
+    const shown = await beckon('app', 'show', app.appid);
+    expect(shown.stdout).toMatch(/send cap\s+7 a day\n/);
+    const reset = await beckon('app', 'send-cap', app.appid, 'default', '--json');
+    expect(JSON.parse(reset.stdout).dailySendCap).toBeNull();
+    const bad = await beckon('app', 'send-cap', app.appid, 'lots');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/send-cap needs N/);
+
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }, 60_000);
+});
