@@ -1,6 +1,9 @@
 // `npm run bench`: every benchmark, each printing its figures as ratios of a ceiling measured in this run.
 import { openApiBench } from './open-api.bench.js';
+import { sendBench } from './send.bench.js';
 
 console.log(`# Beckon benchmarks (${new Date().toISOString()}, node ${process.version})\n`);
 console.log('## Open API');
 await openApiBench();
+console.log('\n## Send and inbox push');
+await sendBench();

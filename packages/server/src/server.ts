@@ -3,7 +3,9 @@ import { registerAccountClientRoutes } from './accounts/client-routes.js';
 import { registerLoginRoutes } from './accounts/login-routes.js';
 import { registerAppAdminRoutes } from './apps/admin-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
+import { registerConsentRoutes } from './consent/routes.js';
 import type { Context } from './context.js';
+import { registerGateway } from './gateway/gateway.js';
 import { requireAccessToken } from './http/access-token.js';
 import { requireAdmin } from './http/admin-auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
@@ -11,6 +13,8 @@ import { registerErrorHandling } from './http/errors.js';
 import { RequestLog } from './http/request-log.js';
 import { registerStatusRoute } from './http/status.js';
 import { newRequestId } from './ids.js';
+import { registerInboxRoutes } from './messages/inbox-routes.js';
+import { registerSendRoutes } from './messages/send-route.js';
 import { registerTemplateRoutes } from './templates/routes.js';
 
 export interface ServerOptions {
@@ -47,17 +51,23 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
   await app.register(async (business) => {
     requireAccessToken(business, ctx);
     registerTemplateRoutes(business, ctx);
+    registerSendRoutes(business, ctx);
   });
 
   // Client API for the platform shell: JSON, HTTP statuses from the registry, session bearer tokens.
   await app.register(async (client) => {
     registerAccountClientRoutes(client, ctx);
+    registerConsentRoutes(client, ctx);
+    registerInboxRoutes(client, ctx);
   });
 
   await app.register(async (admin) => {
     requireAdmin(admin, options.adminToken);
     registerAppAdminRoutes(admin, ctx);
   });
+
+  // The WebSocket /ws (inbox push), on the same HTTP server: upgrades never reach the routes.
+  registerGateway(app, ctx);
 
   return app;
 }

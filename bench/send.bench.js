@@ -1,0 +1,156 @@
+// The send pipeline: subscribe-message send throughput and latency at 64 connections for 10 s, as a ratio
+// of Fastify's hello world measured in the same run; and send-to-card latency on an open WebSocket.
+import autocannon from 'autocannon';
+import WebSocket from 'ws';
+import { fmt, startBeckon, startHelloWorld } from './lib.js';
+
+const CONNECTIONS = 64;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const USERS = 256; // > CONNECTIONS, sent to round robin: no two requests in flight share an openid (43108)
+const LATENCY_SAMPLES = 500;
+
+const json = { 'content-type': 'application/json' };
+
+async function call(url, { method = 'GET', headers = {}, body } = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...json, ...headers },
+    body: body && JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** An app with a long-term template (it sends while active, so a grant serves a whole run) and N users. */
+async function setUp(beckon) {
+  const B = beckon.url;
+  const admin = { authorization: `Bearer ${beckon.adminToken}` };
+  const app = await call(`${B}/admin/apps`, {
+    method: 'POST',
+    headers: admin,
+    body: { name: 'Bench', type: 'miniprogram' },
+  });
+  const { access_token: token } = await call(
+    `${B}/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${app.secret}`,
+  );
+  const added = await call(`${B}/wxaapi/newtmpl/addtemplate?access_token=${token}`, {
+    method: 'POST',
+    body: { tid: '1404', kidList: [1, 2, 3], sceneDesc: 'bench' },
+  });
+  const template = added.priTmplId;
+  const users = await Promise.all(
+    Array.from({ length: USERS }, async (_, i) => {
+      const username = `bench${i}`;
+      const password = 'bench password';
+      await call(`${B}/api/accounts`, { method: 'POST', body: { username, password } });
+      const { token: session } = await call(`${B}/api/sessions`, {
+        method: 'POST',
+        body: { username, password },
+      });
+      const auth = { authorization: `Bearer ${session}` };
+      const { code } = await call(`${B}/api/apps/${app.appid}/login`, { method: 'POST', headers: auth });
+      const { openid } = await call(
+        `${B}/sns/jscode2session?appid=${app.appid}&secret=${app.secret}&js_code=${code}&grant_type=authorization_code`,
+      );
+      await call(`${B}/api/apps/${app.appid}/subscriptions`, {
+        method: 'POST',
+        headers: auth,
+        body: { tmplIds: [template], accepted: [template] },
+      });
+      return { openid, session };
+    }),
+  );
+  const sendUrl = `${B}/cgi-bin/message/subscribe/send?access_token=${token}`;
+  const body = (openid, n) =>
+    JSON.stringify({
+      touser: openid,
+      template_id: template,
+      data: {
+        thing1: { value: '阿莫西林胶囊' },
+        thing2: { value: `第${n}次提醒` },
+        time3: { value: '08:00' },
+      },
+    });
+  return { users, sendUrl, body };
+}
+
+async function sendThroughput({ users, sendUrl, body }) {
+  let n = 0;
+  let refused = 0;
+  const result = await autocannon({
+    url: sendUrl,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        headers: json,
+        setupRequest: (req) => ({ ...req, body: body(users[n++ % users.length].openid, n) }),
+        onResponse: (_status, text) => {
+          if (!text.startsWith('{"errcode":0,')) refused++;
+        },
+      },
+    ],
+  });
+  if (result.non2xx + result.errors + result.timeouts > 0) throw new Error('send bench: failed requests');
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    refused,
+    total: result.requests.total,
+  };
+}
+
+async function sendToCard({ users, sendUrl, body }) {
+  const { openid, session } = users[0];
+  const ws = new WebSocket(`${sendUrl.split('/cgi-bin')[0].replace('http', 'ws')}/ws?token=${session}`);
+  const arrivals = [];
+  await new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data));
+      if (frame.type === 'hello') resolve();
+      if (frame.type === 'inbox.card') arrivals.shift()?.(performance.now());
+    });
+  });
+  const samples = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const arrived = new Promise((resolve) => arrivals.push(resolve));
+    const t0 = performance.now();
+    const res = await fetch(sendUrl, { method: 'POST', headers: json, body: body(openid, i) });
+    const text = await res.text();
+    if (!text.startsWith('{"errcode":0,')) throw new Error(`send failed: ${text}`);
+    samples.push((await arrived) - t0);
+  }
+  ws.close();
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+export async function sendBench() {
+  const hello = await startHelloWorld();
+  const ceiling = await autocannon({ url: `${hello.url}/`, connections: CONNECTIONS, duration: SECONDS });
+  await hello.stop();
+
+  const beckon = await startBeckon();
+  try {
+    const setup = await setUp(beckon);
+    const send = await sendThroughput(setup);
+    const card = await sendToCard(setup);
+    const ratio = send.rps / ceiling.requests.average;
+    console.log(
+      `ceiling  Fastify hello world, ${CONNECTIONS} connections, ${SECONDS} s: ${fmt(ceiling.requests.average)} req/s, p50 ${ceiling.latency.p50} ms, p99 ${ceiling.latency.p99} ms`,
+    );
+    console.log(
+      `send (POST /cgi-bin/message/subscribe/send, ${USERS} users, long-term grants): ${fmt(send.rps)} req/s = ${fmt(ratio, 2)} × ceiling (target ≥ 0.25); p50 ${send.p50} ms, p99 ${send.p99} ms (target ≤ 25 ms); ${fmt(send.total)} sends, ${send.refused} not ok`,
+    );
+    console.log(
+      `send-to-card on an open WebSocket (${LATENCY_SAMPLES} sends one at a time): p50 ${fmt(card.p50, 1)} ms, p99 ${fmt(card.p99, 1)} ms (target p99 ≤ 50 ms)`,
+    );
+  } finally {
+    await beckon.stop();
+  }
+}
