@@ -37,10 +37,18 @@ export async function startBeckon() {
   const env = { ...process.env, BECKON_DATA_DIR: dataDir, BECKON_PORT: '0', BECKON_HOST: '127.0.0.1' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  const child = spawn(process.execPath, [join(root, 'packages/server/dist/cli.js'), 'start'], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      join(root, 'packages/server/dist/cli.js'),
+      'start',
+    ],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const serverJson = join(dataDir, 'server.json');
   const { url } = await waitFor(
     () => existsSync(serverJson) && JSON.parse(readFileSync(serverJson, 'utf8')),

@@ -13,6 +13,8 @@ export class MemoryBus implements Bus {
   private readonly counters = new Map<string, Expiring<number>>();
   private readonly locks = new Map<string, Expiring<string>>();
   private writes = 0;
+  private lockSeq = 0;
+  private readonly ownerPrefix = `${randomHex(8)}-`;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -59,7 +61,8 @@ export class MemoryBus implements Bus {
   async lock(key: string, ttlMs: number): Promise<string | null> {
     const now = this.clock.now();
     if (this.live(this.locks, key, now)) return null;
-    const owner = randomHex(8);
+    // Unique and unguessable enough within a process; randomBytes per lock showed up in send profiles.
+    const owner = `${this.ownerPrefix}${++this.lockSeq}`;
     this.locks.set(key, { value: owner, expiresAt: now + ttlMs });
     this.sweepNowAndThen(now);
     return owner;

@@ -17,15 +17,18 @@ export function parseForm(text: string): Record<string, string | string[]> {
   return out;
 }
 
-function parseJson(text: string, done: (err: Error | null, body?: unknown) => void): void {
-  try {
-    done(null, JSON.parse(text));
-  } catch {
-    done(new ApiError(Errors.DATA_FORMAT, `${Errors.DATA_FORMAT.message}: body is not JSON`), undefined);
-  }
-}
+type Done = (err: Error | null, body?: unknown) => void;
 
 export function registerBodyParsers(app: FastifyInstance): void {
+  // Fastify's parser, for its guard against __proto__ / constructor poisoning.
+  const secureParse = app.getDefaultJsonParser('error', 'ignore');
+  const parseJson = (text: string, done: Done) =>
+    secureParse(undefined as never, text, (err: Error | null, body?: unknown) =>
+      err
+        ? done(new ApiError(Errors.DATA_FORMAT, `${Errors.DATA_FORMAT.message}: body is not JSON`))
+        : done(null, body),
+    );
+
   // `curl -d '{…}'` labels JSON as a form: a form body that opens with `{` or `[` is read as JSON.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
@@ -34,7 +37,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
   });
   // Many WeChat SDKs post JSON as text/plain or with no content type at all: read any other body as JSON.
   // Fastify's own text/plain parser would hand the route a string, so it goes.
-  app.removeContentTypeParser('text/plain');
+  // Fastify's JSON parser refuses an empty body, but `fetch` with a JSON content type and no body is common
+  // for routes that take none; an empty body reaches the route as none (44002 where one is required).
+  app.removeContentTypeParser(['text/plain', 'application/json']);
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);

@@ -14,6 +14,7 @@ import {
   templateRecord,
   tokenRecord,
 } from './conformance/fixture.conformance.js';
+import { messagesConformance } from './conformance/messages.conformance.js';
 import { templatesConformance } from './conformance/templates.conformance.js';
 import { tokensConformance } from './conformance/tokens.conformance.js';
 import type { Store } from './port.js';
@@ -38,6 +39,7 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     accountsConformance(f);
     templatesConformance(f);
     consentConformance(f);
+    messagesConformance(f);
     settingsConformance(f);
     survivalConformance(open, options.reopen);
   });

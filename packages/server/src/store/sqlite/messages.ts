@@ -45,57 +45,88 @@ export class SqliteMessages implements MessageStore {
     this.big = (text: string) => plain(text).safeIntegers(true);
   }
 
-  async deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
-    try {
-      return this.deliverTx(m, day, dailyCap);
-    } catch (err) {
-      if (err instanceof DuplicateMsgid) return 'duplicate-msgid';
-      throw err;
-    }
+  /**
+   * Group commit: the deliveries that arrive within one turn of the event loop share one transaction, each
+   * inside its own savepoint. Every caller still gets its answer only after the commit, so an answered
+   * send is on disk; one commit for many sends is what lets the pipeline keep up under load.
+   */
+  deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ m, day, dailyCap, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
   }
 
-  private deliverTx(m: MessageRecord, day: string, dailyCap: number): DeliverResult {
-    return this.db
-      .transaction((): DeliverResult => {
-        const sent = (this.sql('SELECT count FROM daily_sends WHERE appid = ? AND day = ?')
-          .pluck()
-          .get(m.appid, day) ?? 0) as number;
-        if (sent >= dailyCap) return 'daily-cap';
-        // One-time: spend one; long-term: allowed while active. The WHERE clause is the check, so a grant
-        // can never go below zero nor be spent twice.
-        const spent = this.sql(
-          `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining - 1 END
+  private pending: PendingDelivery[] = [];
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const outcomes: (DeliverResult | Error)[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const { m, day, dailyCap } of batch) {
+            try {
+              outcomes.push(this.deliverOne(m, day, dailyCap));
+            } catch (err) {
+              outcomes.push(err instanceof DuplicateMsgid ? 'duplicate-msgid' : (err as Error));
+            }
+          }
+        })
+        .immediate();
+    } catch (err) {
+      for (const d of batch) d.reject(err);
+      return;
+    }
+    batch.forEach((d, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) d.reject(outcome);
+      else d.resolve(outcome);
+    });
+  }
+
+  /** One delivery, in a savepoint of the batch's transaction: a failure undoes only its own writes. */
+  private deliverOne(m: MessageRecord, day: string, dailyCap: number): DeliverResult {
+    return this.db.transaction((): DeliverResult => {
+      const sent = (this.sql('SELECT count FROM daily_sends WHERE appid = ? AND day = ?')
+        .pluck()
+        .get(m.appid, day) ?? 0) as number;
+      if (sent >= dailyCap) return 'daily-cap';
+      // One-time: spend one; long-term: allowed while active. The WHERE clause is the check, so a grant
+      // can never go below zero nor be spent twice.
+      const spent = this.sql(
+        `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining - 1 END
            WHERE appid = ? AND user_id = ? AND template_id = ?
              AND ((template_type = 3 AND active = 1) OR (template_type <> 3 AND remaining > 0))`,
-        ).run(m.appid, m.userId, m.templateId);
-        if (spent.changes !== 1) return 'no-grant';
-        const inserted = this.sql(
-          `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
+      ).run(m.appid, m.userId, m.templateId);
+      if (spent.changes !== 1) return 'no-grant';
+      const inserted = this.sql(
+        `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
              miniprogram_state, created_at, read_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msgid) DO NOTHING`,
-        ).run(
-          m.msgid,
-          m.appid,
-          m.userId,
-          m.openid,
-          m.templateId,
-          m.appName,
-          m.title,
-          JSON.stringify(m.rows),
-          m.page,
-          m.lang,
-          m.miniprogramState,
-          m.createdAt,
-          m.readAt,
-        );
-        if (inserted.changes !== 1) throw new DuplicateMsgid();
-        this.sql(
-          `INSERT INTO daily_sends (appid, day, count) VALUES (?, ?, 1)
+      ).run(
+        m.msgid,
+        m.appid,
+        m.userId,
+        m.openid,
+        m.templateId,
+        m.appName,
+        m.title,
+        JSON.stringify(m.rows),
+        m.page,
+        m.lang,
+        m.miniprogramState,
+        m.createdAt,
+        m.readAt,
+      );
+      if (inserted.changes !== 1) throw new DuplicateMsgid();
+      this.sql(
+        `INSERT INTO daily_sends (appid, day, count) VALUES (?, ?, 1)
            ON CONFLICT (appid, day) DO UPDATE SET count = count + 1`,
-        ).run(m.appid, day);
-        return 'delivered';
-      })
-      .immediate();
+      ).run(m.appid, day);
+      return 'delivered';
+    })();
   }
 
   async get(userId: string, msgid: bigint): Promise<MessageRecord | undefined> {
@@ -141,6 +172,14 @@ export class SqliteMessages implements MessageStore {
     return this.sql('UPDATE messages SET read_at = ? WHERE user_id = ? AND read_at IS NULL').run(at, userId)
       .changes;
   }
+}
+
+interface PendingDelivery {
+  m: MessageRecord;
+  day: string;
+  dailyCap: number;
+  resolve: (result: DeliverResult) => void;
+  reject: (err: unknown) => void;
 }
 
 /** Thrown inside the transaction so that it rolls back the spent grant; reported as 'duplicate-msgid'. */

@@ -1,0 +1,122 @@
+import { describe, expect, test } from 'vitest';
+import type { MessageRecord, Store } from '../port.js';
+import { appAndUser, type StoreFixture, T0, tally } from './fixture.conformance.js';
+
+const TEMPLATE = 'tmpl-messages';
+const DAY = '2026-01-01';
+const NO_CAP = 1_000_000_000;
+
+function message(appid: string, userId: string, n: number, over: Partial<MessageRecord> = {}): MessageRecord {
+  return {
+    msgid: 2n ** 60n + BigInt(n),
+    appid,
+    userId,
+    openid: 'o-messages',
+    templateId: TEMPLATE,
+    appName: 'App',
+    title: '订单发货提醒',
+    rows: [{ label: '商品名称', value: `第${n}件` }],
+    page: n % 2 ? 'pages/order/detail?id=1' : null,
+    lang: 'zh_CN',
+    miniprogramState: 'formal',
+    createdAt: T0 + n,
+    readAt: null,
+    ...over,
+  };
+}
+
+async function withGrants(store: Store, count: number) {
+  const { app, user } = await appAndUser(store);
+  const decisions = Array.from({ length: count }, () => ({
+    templateId: TEMPLATE,
+    templateType: 2 as const,
+    status: 'accept' as const,
+    source: 'popup' as const,
+  }));
+  if (count) await store.consent.recordDecisions(app.appid, user.id, decisions, T0);
+  const remaining = async () =>
+    (await store.consent.grants(app.appid, user.id, [TEMPLATE]))[0]?.remaining ?? 0;
+  return { app, user, remaining };
+}
+
+/** The MessageStore contract: the send's one transaction, and the inbox. */
+export function messagesConformance(f: StoreFixture): void {
+  describe('messages', () => {
+    test('deliver spends one grant and stores the message exactly, 64-bit msgid included', async () => {
+      const { app, user, remaining } = await withGrants(f.store, 2);
+      const m = message(app.appid, user.id, 1);
+      expect(await f.store.messages.deliver(m, DAY, NO_CAP)).toBe('delivered');
+      expect(await remaining()).toBe(1);
+      expect(await f.store.messages.get(user.id, m.msgid)).toEqual(m);
+      expect(await f.store.messages.get('someone-else', m.msgid)).toBeUndefined();
+    });
+
+    test('a duplicate msgid spends nothing and leaves the first message, also inside one batch', async () => {
+      const { app, user, remaining } = await withGrants(f.store, 5);
+      const first = message(app.appid, user.id, 7);
+      expect(await f.store.messages.deliver(first, DAY, NO_CAP)).toBe('delivered');
+      const again = { ...first, title: 'other' };
+      expect(await f.store.messages.deliver(again, DAY, NO_CAP)).toBe('duplicate-msgid');
+      // Concurrent calls share a transaction: the duplicate in the middle must not undo its neighbours.
+      const results = await Promise.all([
+        f.store.messages.deliver(message(app.appid, user.id, 8), DAY, NO_CAP),
+        f.store.messages.deliver(again, DAY, NO_CAP),
+        f.store.messages.deliver(message(app.appid, user.id, 9), DAY, NO_CAP),
+      ]);
+      expect(results).toEqual(['delivered', 'duplicate-msgid', 'delivered']);
+      expect(await remaining()).toBe(2);
+      expect((await f.store.messages.get(user.id, first.msgid))?.title).toBe('订单发货提醒');
+      expect(await f.store.messages.inbox(user.id, 10)).toHaveLength(3);
+    });
+
+    test('no grant: nothing written; the daily cap counts per app and day and spends nothing', async () => {
+      const { app, user, remaining } = await withGrants(f.store, 3);
+      expect(await f.store.messages.deliver(message(app.appid, 'no-grant-user', 1), DAY, NO_CAP)).toBe(
+        'no-grant',
+      );
+      expect(await f.store.messages.deliver(message(app.appid, user.id, 1), DAY, 2)).toBe('delivered');
+      expect(await f.store.messages.deliver(message(app.appid, user.id, 2), DAY, 2)).toBe('delivered');
+      expect(await f.store.messages.deliver(message(app.appid, user.id, 3), DAY, 2)).toBe('daily-cap');
+      expect(await remaining()).toBe(1);
+      expect(await f.store.messages.deliver(message(app.appid, user.id, 3), '2026-01-02', 2)).toBe(
+        'delivered',
+      );
+      expect(await remaining()).toBe(0);
+    });
+
+    test('300 concurrent deliveries against 30 grants: exactly 30 delivered', async () => {
+      const { app, user, remaining } = await withGrants(f.store, 30);
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          f.store.messages.deliver(message(app.appid, user.id, i), DAY, NO_CAP),
+        ),
+      );
+      expect(tally(results)).toEqual(
+        new Map([
+          ['delivered', 30],
+          ['no-grant', 270],
+        ]),
+      );
+      expect(await remaining()).toBe(0);
+      expect(await f.store.messages.unreadCount(user.id)).toBe(30);
+    });
+
+    test('inbox: newest (largest msgid) first, paged with `before`; read marks and counts', async () => {
+      const { app, user } = await withGrants(f.store, 5);
+      for (const n of [3, 1, 5, 2, 4])
+        await f.store.messages.deliver(message(app.appid, user.id, n), DAY, NO_CAP);
+      const first = await f.store.messages.inbox(user.id, 2);
+      expect(first.map((m) => m.msgid)).toEqual([2n ** 60n + 5n, 2n ** 60n + 4n]);
+      const next = await f.store.messages.inbox(user.id, 10, first[1]!.msgid);
+      expect(next.map((m) => Number(m.msgid - 2n ** 60n))).toEqual([3, 2, 1]);
+      expect(await f.store.messages.unreadCount(user.id)).toBe(5);
+      expect(await f.store.messages.markRead(user.id, 2n ** 60n + 3n, T0 + 100)).toBe(true);
+      expect(await f.store.messages.markRead(user.id, 2n ** 60n + 3n, T0 + 200)).toBe(true);
+      expect((await f.store.messages.get(user.id, 2n ** 60n + 3n))?.readAt).toBe(T0 + 100);
+      expect(await f.store.messages.markRead('someone-else', 2n ** 60n + 4n, T0)).toBe(false);
+      expect(await f.store.messages.unreadCount(user.id)).toBe(4);
+      expect(await f.store.messages.markAllRead(user.id, T0 + 300)).toBe(4);
+      expect(await f.store.messages.unreadCount(user.id)).toBe(0);
+    });
+  });
+}
