@@ -46,8 +46,7 @@ export class SqliteMessages implements MessageStore {
   }
 
   /**
-   * Group commit: the deliveries that arrive within one turn of the event loop share one transaction, each
-   * inside its own savepoint. Every caller still gets its answer only after the commit, so an answered
+   * Group commit: the deliveries that arrive within one turn of the event loop share one transaction. Every caller still gets its answer only after the commit, so an answered
    * send is on disk; one commit for many sends is what lets the pipeline keep up under load.
    */
   deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
@@ -70,7 +69,8 @@ export class SqliteMessages implements MessageStore {
             try {
               outcomes.push(this.deliverOne(m, day, dailyCap));
             } catch (err) {
-              outcomes.push(err instanceof DuplicateMsgid ? 'duplicate-msgid' : (err as Error));
+              // A fault in one delivery (a constraint, a full disk) fails that caller; the rest commit.
+              outcomes.push(err as Error);
             }
           }
         })
@@ -86,47 +86,54 @@ export class SqliteMessages implements MessageStore {
     });
   }
 
-  /** One delivery, in a savepoint of the batch's transaction: a failure undoes only its own writes. */
+  /**
+   * One delivery inside the batch's transaction, written so that a refusal leaves nothing behind without
+   * a savepoint: the grant's WHERE clause is the check (it never goes below zero), and the rare duplicate
+   * msgid gives back what it spent.
+   */
   private deliverOne(m: MessageRecord, day: string, dailyCap: number): DeliverResult {
-    return this.db.transaction((): DeliverResult => {
-      const sent = (this.sql('SELECT count FROM daily_sends WHERE appid = ? AND day = ?')
-        .pluck()
-        .get(m.appid, day) ?? 0) as number;
-      if (sent >= dailyCap) return 'daily-cap';
-      // One-time: spend one; long-term: allowed while active. The WHERE clause is the check, so a grant
-      // can never go below zero nor be spent twice.
-      const spent = this.sql(
-        `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining - 1 END
-           WHERE appid = ? AND user_id = ? AND template_id = ?
-             AND ((template_type = 3 AND active = 1) OR (template_type <> 3 AND remaining > 0))`,
-      ).run(m.appid, m.userId, m.templateId);
-      if (spent.changes !== 1) return 'no-grant';
-      const inserted = this.sql(
-        `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
-             miniprogram_state, created_at, read_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msgid) DO NOTHING`,
-      ).run(
-        m.msgid,
-        m.appid,
-        m.userId,
-        m.openid,
-        m.templateId,
-        m.appName,
-        m.title,
-        JSON.stringify(m.rows),
-        m.page,
-        m.lang,
-        m.miniprogramState,
-        m.createdAt,
-        m.readAt,
-      );
-      if (inserted.changes !== 1) throw new DuplicateMsgid();
+    const sent = (this.sql('SELECT count FROM daily_sends WHERE appid = ? AND day = ?')
+      .pluck()
+      .get(m.appid, day) ?? 0) as number;
+    if (sent >= dailyCap) return 'daily-cap';
+    // One-time: spend one; long-term: allowed while active.
+    const spent = this.sql(
+      `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining - 1 END
+       WHERE appid = ? AND user_id = ? AND template_id = ?
+         AND ((template_type = 3 AND active = 1) OR (template_type <> 3 AND remaining > 0))`,
+    ).run(m.appid, m.userId, m.templateId);
+    if (spent.changes !== 1) return 'no-grant';
+    const inserted = this.sql(
+      `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
+         miniprogram_state, created_at, read_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msgid) DO NOTHING`,
+    ).run(
+      m.msgid,
+      m.appid,
+      m.userId,
+      m.openid,
+      m.templateId,
+      m.appName,
+      m.title,
+      JSON.stringify(m.rows),
+      m.page,
+      m.lang,
+      m.miniprogramState,
+      m.createdAt,
+      m.readAt,
+    );
+    if (inserted.changes !== 1) {
       this.sql(
-        `INSERT INTO daily_sends (appid, day, count) VALUES (?, ?, 1)
-           ON CONFLICT (appid, day) DO UPDATE SET count = count + 1`,
-      ).run(m.appid, day);
-      return 'delivered';
-    })();
+        `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining + 1 END
+         WHERE appid = ? AND user_id = ? AND template_id = ?`,
+      ).run(m.appid, m.userId, m.templateId);
+      return 'duplicate-msgid';
+    }
+    this.sql(
+      `INSERT INTO daily_sends (appid, day, count) VALUES (?, ?, 1)
+       ON CONFLICT (appid, day) DO UPDATE SET count = count + 1`,
+    ).run(m.appid, day);
+    return 'delivered';
   }
 
   async get(userId: string, msgid: bigint): Promise<MessageRecord | undefined> {
@@ -181,6 +188,3 @@ interface PendingDelivery {
   resolve: (result: DeliverResult) => void;
   reject: (err: unknown) => void;
 }
-
-/** Thrown inside the transaction so that it rolls back the spent grant; reported as 'duplicate-msgid'. */
-class DuplicateMsgid extends Error {}
