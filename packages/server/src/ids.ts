@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const TOKEN_ALPHABET = `${ALNUM}_-`;
@@ -40,4 +40,11 @@ export function newRequestId(): string {
   const hex = ridPool.toString('hex', ridOffset, ridOffset + RID_BYTES);
   ridOffset += RID_BYTES;
   return `${hex.slice(0, 8)}-${hex.slice(8, 16)}-${hex.slice(16)}`;
+}
+
+/** Compares two secrets in time that does not depend on where they differ. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,6 +1,6 @@
 import { APP_TYPES, ApiError, type AppType, type AppView, Errors } from '@beckon/protocol';
 import type { Context } from '../context.js';
-import { randomHex } from '../ids.js';
+import { randomHex, sameSecret } from '../ids.js';
 import type { AppRecord } from '../store/port.js';
 
 export interface NewApp {
@@ -75,7 +75,7 @@ export async function checkAppCredentials(
   if (!secret) throw new ApiError(Errors.APPSECRET_MISSING);
   const app = await ctx.store.apps.get(appid);
   if (!app) throw new ApiError(Errors.INVALID_APPID);
-  if (app.secret !== secret) throw new ApiError(Errors.INVALID_APPSECRET);
+  if (!sameSecret(app.secret, secret)) throw new ApiError(Errors.INVALID_APPSECRET);
   return app;
 }
 

@@ -32,7 +32,13 @@ export class UserChannels {
       this.users.set(connection.userId, entry);
     }
     entry.connections.add(connection);
-    await entry.subscription;
+    try {
+      await entry.subscription;
+    } catch (err) {
+      // A failed subscription must not be handed to the user's next sockets: forget it.
+      if (this.users.get(connection.userId) === entry) this.users.delete(connection.userId);
+      throw err;
+    }
   }
 
   /** Removes a socket; the user's last one takes the Bus subscription with it. */

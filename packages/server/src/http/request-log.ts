@@ -1,6 +1,15 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
-const redact = (url: string) => url.replace(/([?&](?:access_token|secret|js_code)=)[^&]*/g, '$1***');
+const SECRET_PARAMS = new Set(['access_token', 'secret', 'js_code', 'token']);
+
+/** The url with secret query values masked, judged by the decoded names (`%73ecret` is `secret` too). */
+function redact(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of new Set(params.keys())) if (SECRET_PARAMS.has(name)) params.set(name, '***');
+  return `${url.slice(0, q)}?${params}`;
+}
 
 /** What the error handler answered with, for the request's one log line. */
 const outcomes = new WeakMap<FastifyReply, { errcode: number; err?: unknown }>();

@@ -43,10 +43,14 @@ export class SqliteMessages implements MessageStore {
     this.sql = statements(db);
     const plain = this.sql;
     this.big = (text: string) => plain(text).safeIntegers(true);
+    this.deliverInSavepoint = db.transaction((m: MessageRecord, day: string, dailyCap: number) =>
+      this.deliverOne(m, day, dailyCap),
+    );
   }
 
   /**
-   * Group commit: the deliveries that arrive within one turn of the event loop share one transaction. Every caller still gets its answer only after the commit, so an answered
+   * Group commit: the deliveries that arrive within one turn of the event loop share one transaction, each
+   * in its own savepoint. Every caller still gets its answer only after the commit, so an answered
    * send is on disk; one commit for many sends is what lets the pipeline keep up under load.
    */
   deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
@@ -57,6 +61,8 @@ export class SqliteMessages implements MessageStore {
   }
 
   private pending: PendingDelivery[] = [];
+  /** Called inside the batch's transaction, better-sqlite3 runs it as a savepoint. */
+  private readonly deliverInSavepoint;
 
   private flush(): void {
     const batch = this.pending;
@@ -67,9 +73,11 @@ export class SqliteMessages implements MessageStore {
         .transaction(() => {
           for (const { m, day, dailyCap } of batch) {
             try {
-              outcomes.push(this.deliverOne(m, day, dailyCap));
+              // A savepoint: a delivery that fails half way (a constraint, an I/O error) undoes only itself.
+              outcomes.push(this.deliverInSavepoint(m, day, dailyCap));
             } catch (err) {
-              // A fault in one delivery (a constraint, a full disk) fails that caller; the rest commit.
+              // SQLite may have rolled the whole transaction back (disk full): then nothing may go on.
+              if (!this.db.inTransaction) throw err;
               outcomes.push(err as Error);
             }
           }
@@ -87,9 +95,8 @@ export class SqliteMessages implements MessageStore {
   }
 
   /**
-   * One delivery inside the batch's transaction, written so that a refusal leaves nothing behind without
-   * a savepoint: the grant's WHERE clause is the check (it never goes below zero), and the rare duplicate
-   * msgid gives back what it spent.
+   * One delivery inside its savepoint: a refusal writes nothing (the grant's WHERE clause is the check, so
+   * it never goes below zero; the rare duplicate msgid gives back what it spent).
    */
   private deliverOne(m: MessageRecord, day: string, dailyCap: number): DeliverResult {
     const sent = (this.sql('SELECT count FROM daily_sends WHERE appid = ? AND day = ?')
