@@ -160,6 +160,8 @@ export function accountsConformance(f: StoreFixture): void {
       const { app, user } = await appAndUser(f.store);
       const first = appUserRecord(app.appid, user.id);
       await f.store.accounts.saveAppUser(first);
+      // Read first: an adapter that keeps what it read must see the new session key.
+      expect(await f.store.accounts.getAppUserByOpenid(app.appid, first.openid)).toEqual(first);
       const second = appUserRecord(app.appid, user.id, { createdAt: T0 + 60_000 });
       const kept = { ...first, sessionKey: second.sessionKey };
       expect(await f.store.accounts.saveAppUser(second)).toEqual(kept);

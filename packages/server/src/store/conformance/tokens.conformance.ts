@@ -125,6 +125,8 @@ export function tokensConformance(f: StoreFixture): void {
       const b = await issued(f.store, tokenRecord(appid, { issuedAt: T0 + 1000 }));
       const cut = T0 + 2000 + 300_000;
       const next = tokenRecord(appid, { issuedAt: T0 + 2000 });
+      // Read first: an adapter that keeps what it read must see its own cut.
+      expect(await f.store.tokens.find(a.token)).toEqual(a);
       expect(await f.store.tokens.issue(next, { expectedLatest: b.token, othersValidUntil: cut })).toBe(true);
       expect(await f.store.tokens.find(a.token)).toEqual({ ...a, validUntil: cut });
       expect(await f.store.tokens.find(b.token)).toEqual({ ...b, validUntil: cut });

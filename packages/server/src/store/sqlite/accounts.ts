@@ -7,6 +7,7 @@ import type {
   UseCodeResult,
   UserRecord,
 } from '../port.js';
+import { ReadCache } from './read-cache.js';
 import { statements } from './statements.js';
 
 interface UserRow {
@@ -60,6 +61,7 @@ const toAppUser = (r: AppUserRow): AppUserRecord => ({
 
 export class SqliteAccounts implements AccountStore {
   private readonly sql;
+  private readonly appUsers = new ReadCache<AppUserRecord>();
 
   constructor(private readonly db: Database.Database) {
     this.sql = statements(db);
@@ -136,6 +138,14 @@ export class SqliteAccounts implements AccountStore {
   }
 
   async saveAppUser(r: AppUserRecord): Promise<AppUserRecord> {
+    // The session key changes; the openid never does, so the cached row is found by the saved one.
+    this.appUsers.drop(`${r.appid}:${r.openid}`);
+    const saved = this.saveAppUserTx(r);
+    this.appUsers.drop(`${saved.appid}:${saved.openid}`);
+    return saved;
+  }
+
+  private saveAppUserTx(r: AppUserRecord): AppUserRecord {
     return this.db
       .transaction(() => {
         this.sql(
@@ -160,9 +170,11 @@ export class SqliteAccounts implements AccountStore {
   }
 
   async getAppUserByOpenid(appid: string, openid: string): Promise<AppUserRecord | undefined> {
-    const row = this.sql('SELECT * FROM app_users WHERE appid = ? AND openid = ?').get(appid, openid) as
-      | AppUserRow
-      | undefined;
-    return row && toAppUser(row);
+    return this.appUsers.get(`${appid}:${openid}`, () => {
+      const row = this.sql('SELECT * FROM app_users WHERE appid = ? AND openid = ?').get(appid, openid) as
+        | AppUserRow
+        | undefined;
+      return row && toAppUser(row);
+    });
   }
 }

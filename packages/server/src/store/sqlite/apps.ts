@@ -8,6 +8,7 @@ import type {
   TokenRecord,
   TokenStore,
 } from '../port.js';
+import { ReadCache } from './read-cache.js';
 import { statements } from './statements.js';
 
 interface AppRow {
@@ -113,6 +114,8 @@ const toToken = (r: TokenRow): TokenRecord => ({
 });
 
 export class SqliteTokens implements TokenStore {
+  /** Issuing changes other tokens' validity: it clears the cache (it is rare, reads are constant). */
+  private readonly cache = new ReadCache<TokenRecord>();
   private readonly sql;
 
   constructor(private readonly db: Database.Database) {
@@ -120,8 +123,10 @@ export class SqliteTokens implements TokenStore {
   }
 
   async find(token: string): Promise<TokenRecord | undefined> {
-    const row = this.sql('SELECT * FROM access_tokens WHERE token = ?').get(token) as TokenRow | undefined;
-    return row && toToken(row);
+    return this.cache.get(token, () => {
+      const row = this.sql('SELECT * FROM access_tokens WHERE token = ?').get(token) as TokenRow | undefined;
+      return row && toToken(row);
+    });
   }
 
   async latest(appid: string, family: TokenFamily): Promise<TokenRecord | undefined> {
@@ -129,6 +134,7 @@ export class SqliteTokens implements TokenStore {
   }
 
   async issue(next: TokenRecord, options: IssueOptions = {}): Promise<boolean> {
+    this.cache.clear();
     return this.db
       .transaction(() => {
         const latest = this.latestRow(next.appid, next.family);

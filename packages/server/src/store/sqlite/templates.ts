@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PrivateTemplateRecord, TemplateStore } from '../port.js';
+import { ReadCache } from './read-cache.js';
 import { statements } from './statements.js';
 
 interface TemplateRow {
@@ -25,6 +26,7 @@ const toTemplate = (r: TemplateRow): PrivateTemplateRecord => ({
 
 export class SqliteTemplates implements TemplateStore {
   private readonly sql;
+  private readonly cache = new ReadCache<PrivateTemplateRecord>();
 
   constructor(private readonly db: Database.Database) {
     this.sql = statements(db);
@@ -61,6 +63,10 @@ export class SqliteTemplates implements TemplateStore {
   }
 
   async get(appid: string, priTmplId: string): Promise<PrivateTemplateRecord | undefined> {
+    return this.cache.get(`${appid}:${priTmplId}`, () => this.read(appid, priTmplId));
+  }
+
+  private read(appid: string, priTmplId: string): PrivateTemplateRecord | undefined {
     const row = this.sql('SELECT * FROM private_templates WHERE appid = ? AND pri_tmpl_id = ?').get(
       appid,
       priTmplId,
@@ -75,6 +81,7 @@ export class SqliteTemplates implements TemplateStore {
   }
 
   async remove(appid: string, priTmplId: string): Promise<boolean> {
+    this.cache.drop(`${appid}:${priTmplId}`);
     return (
       this.sql('DELETE FROM private_templates WHERE appid = ? AND pri_tmpl_id = ?').run(appid, priTmplId)
         .changes === 1
