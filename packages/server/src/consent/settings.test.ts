@@ -1,50 +1,40 @@
 import { ApiError, Errors } from '@beckon/protocol';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';
+import { describe, expect, test } from 'vitest';
+import { RID_SUFFIX as RID } from '../test-support/harness.js';
 import { grantsOf, stopTemplate } from './settings.js';
-import { addTemplate, consentClient, type SignedInUser, signUp } from './test-support/shell.js';
+import { addTemplate, useConsentWorld } from './test-support/shell.js';
 
-let s: TestServer;
-let app: { appid: string; secret: string };
-let alice: SignedInUser;
-let c: ReturnType<typeof consentClient>;
-beforeEach(async () => {
-  s = await testServer();
-  app = await s.newApp();
-  alice = await signUp(s, 'alice');
-  c = consentClient(s, alice);
-});
-afterEach(() => s.close());
+const w = useConsentWorld();
 
-async function settings(appid = app.appid) {
-  const res = await c.settings(appid);
+async function settings(appid = w.app.appid) {
+  const res = await w.c.settings(appid);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
 async function change(body: Record<string, unknown>) {
-  const res = await c.changeSettings(app.appid, body);
+  const res = await w.c.changeSettings(w.app.appid, body);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
-async function subscribe(body: Record<string, unknown>, appid = app.appid) {
-  const res = await c.subscribe(appid, body);
+async function subscribe(body: Record<string, unknown>, appid = w.app.appid) {
+  const res = await w.c.subscribe(appid, body);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
-async function grant(templateId: string, appid = app.appid) {
-  return (await grantsOf(s.ctx, appid, alice.userId)).find((g) => g.templateId === templateId);
+async function grant(templateId: string, appid = w.app.appid) {
+  return (await grantsOf(w.s.ctx, appid, w.alice.userId)).find((g) => g.templateId === templateId);
 }
 const log = async () =>
-  (await s.ctx.store.consent.changes(0, 1000)).map((c) => [c.templateId, c.status, c.source]);
+  (await w.s.ctx.store.consent.changes(0, 1000)).map((c) => [c.templateId, c.status, c.source]);
 const setting = (subscriptionsSetting: object) => ({ errMsg: 'getSetting:ok', subscriptionsSetting });
 
 describe('getSetting', () => {
   test('before any choice just {mainSwitch: true}; itemSettings lists only remembered templates', async () => {
     expect(await settings()).toEqual(setting({ mainSwitch: true }));
     const [a, b, c2] = [
-      await addTemplate(s, app, 1101),
-      await addTemplate(s, app, 1102),
-      await addTemplate(s, app, 1103),
+      await addTemplate(w.s, w.app, 1101),
+      await addTemplate(w.s, w.app, 1102),
+      await addTemplate(w.s, w.app, 1103),
     ];
     await subscribe({ tmplIds: [c2], accepted: [c2] });
     expect(await settings()).toEqual(setting({ mainSwitch: true }));
@@ -55,17 +45,17 @@ describe('getSetting', () => {
   });
 
   test('a remembered template whose title is now banned shows ban; a deleted one is gone', async () => {
-    const a = await addTemplate(s, app, 1101);
-    await s.ctx.store.templates.add(
+    const a = await addTemplate(w.s, w.app, 1101);
+    await w.s.ctx.store.templates.add(
       {
         priTmplId: 'banned-template-id',
-        appid: app.appid,
+        appid: w.app.appid,
         tid: 1108,
         title: '优惠券到期提醒',
         type: 2,
         sceneDesc: 'old',
         keywords: [],
-        createdAt: s.clock.now(),
+        createdAt: w.s.clock.now(),
       },
       25,
     );
@@ -74,7 +64,7 @@ describe('getSetting', () => {
       'banned-template-id': 'ban',
       [a]: 'accept',
     });
-    await s.ctx.store.templates.remove(app.appid, a);
+    await w.s.ctx.store.templates.remove(w.app.appid, a);
     expect(await settings()).toEqual(
       setting({ mainSwitch: true, itemSettings: { 'banned-template-id': 'ban' } }),
     );
@@ -82,8 +72,8 @@ describe('getSetting', () => {
 
   test('unknown app: 404 in the default shape', async () => {
     for (const res of [
-      await c.settings('wx0000000000000000'),
-      await c.changeSettings('wx0000000000000000', {}),
+      await w.c.settings('wx0000000000000000'),
+      await w.c.changeSettings('wx0000000000000000', {}),
     ]) {
       expect(res.statusCode).toBe(404);
       expect(res.json()).toEqual({ errcode: Errors.APP_NOT_FOUND.code, errmsg: expect.stringMatching(RID) });
@@ -93,8 +83,8 @@ describe('getSetting', () => {
 
 describe('the settings page', () => {
   test('switching a template off zeroes its grants; switching it back on restores nothing', async () => {
-    const a = await addTemplate(s, app, 1101);
-    const b = await addTemplate(s, app, 1102);
+    const a = await addTemplate(w.s, w.app, 1101);
+    const b = await addTemplate(w.s, w.app, 1102);
     for (let i = 0; i < 3; i++) await subscribe({ tmplIds: [a, b], accepted: [a, b] });
     expect(await change({ itemSettings: { [a]: 'reject' } })).toEqual(
       setting({ mainSwitch: true, itemSettings: { [a]: 'reject' } }),
@@ -123,7 +113,7 @@ describe('the settings page', () => {
   });
 
   test('a long-term template switched off is deactivated, and stays so when switched on', async () => {
-    const a = await addTemplate(s, app, 1402);
+    const a = await addTemplate(w.s, w.app, 1402);
     await subscribe({ tmplIds: [a], accepted: [a] });
     expect((await grant(a))!.active).toBe(true);
     await change({ itemSettings: { [a]: 'reject' } });
@@ -133,7 +123,7 @@ describe('the settings page', () => {
   });
 
   test('a setting that is already so is not logged again', async () => {
-    const a = await addTemplate(s, app, 1101);
+    const a = await addTemplate(w.s, w.app, 1101);
     await change({ itemSettings: { [a]: 'reject' } });
     await change({ itemSettings: { [a]: 'reject' } });
     await change({ itemSettings: { [a]: 'accept' } });
@@ -146,9 +136,9 @@ describe('the settings page', () => {
   });
 
   test('main switch off zeroes every grant of the app (only), refuses requests with 20004; on restores nothing', async () => {
-    const [a, b] = [await addTemplate(s, app, 1101), await addTemplate(s, app, 1402)];
-    const other = await s.newApp();
-    const theirs = await addTemplate(s, other, 1101);
+    const [a, b] = [await addTemplate(w.s, w.app, 1101), await addTemplate(w.s, w.app, 1402)];
+    const other = await w.s.newApp();
+    const theirs = await addTemplate(w.s, other, 1101);
     await subscribe({ tmplIds: [a], accepted: [a], keepChoice: true });
     await subscribe({ tmplIds: [a] });
     await subscribe({ tmplIds: [b], accepted: [b] });
@@ -172,8 +162,8 @@ describe('the settings page', () => {
       errCode: 20004,
       errMsg: `requestSubscribeMessage:fail ${Errors.MAIN_SWITCH_OFF.message}`,
     };
-    expect((await c.prepare(app.appid, { tmplIds: [a] })).json()).toEqual(refused);
-    const res = await c.subscribe(app.appid, { tmplIds: [a] });
+    expect((await w.c.prepare(w.app.appid, { tmplIds: [a] })).json()).toEqual(refused);
+    const res = await w.c.subscribe(w.app.appid, { tmplIds: [a] });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual(refused);
 
@@ -187,9 +177,9 @@ describe('the settings page', () => {
   });
 
   test('an id that is not one of the app’s templates is 20001 and nothing is written', async () => {
-    const a = await addTemplate(s, app, 1101);
+    const a = await addTemplate(w.s, w.app, 1101);
     await subscribe({ tmplIds: [a], accepted: [a] });
-    const res = await c.changeSettings(app.appid, {
+    const res = await w.c.changeSettings(w.app.appid, {
       mainSwitch: false,
       itemSettings: { [a]: 'reject', nope: 'reject' },
     });
@@ -203,14 +193,14 @@ describe('the settings page', () => {
   });
 
   test('a malformed change is the shell’s fault: 91000 in the default shape', async () => {
-    const a = await addTemplate(s, app, 1101);
+    const a = await addTemplate(w.s, w.app, 1101);
     for (const body of [
       { mainSwitch: 'off' },
       { itemSettings: { [a]: 'ban' } },
       { itemSettings: [a] },
       { other: true },
     ]) {
-      const res = await c.changeSettings(app.appid, body);
+      const res = await w.c.changeSettings(w.app.appid, body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(res.json()).toEqual({
         errcode: Errors.INVALID_REQUEST.code,
@@ -223,30 +213,30 @@ describe('the settings page', () => {
 
 describe('stopTemplate (a card’s “stop receiving”)', () => {
   test('rejects and remembers the template, zeroes its grants, logs source card', async () => {
-    const a = await addTemplate(s, app, 1101);
+    const a = await addTemplate(w.s, w.app, 1101);
     await subscribe({ tmplIds: [a], accepted: [a] });
     await subscribe({ tmplIds: [a], accepted: [a] });
-    const change = await stopTemplate(s.ctx, { appid: app.appid, userId: alice.userId, templateId: a });
+    const change = await stopTemplate(w.s.ctx, { appid: w.app.appid, userId: w.alice.userId, templateId: a });
     expect(change).toEqual({
       id: 3,
-      appid: app.appid,
-      userId: alice.userId,
+      appid: w.app.appid,
+      userId: w.alice.userId,
       templateId: a,
       status: 'reject',
       source: 'card',
-      at: s.clock.now(),
+      at: w.s.clock.now(),
     });
     expect(await grant(a)).toMatchObject({ remaining: 0, status: 'reject', keepChoice: true });
     expect(await settings()).toEqual(setting({ mainSwitch: true, itemSettings: { [a]: 'reject' } }));
   });
 
   test('a template the app deleted is still stopped; one the user never had is 40037', async () => {
-    const a = await addTemplate(s, app, 1402);
+    const a = await addTemplate(w.s, w.app, 1402);
     await subscribe({ tmplIds: [a], accepted: [a] });
-    await s.ctx.store.templates.remove(app.appid, a);
-    await stopTemplate(s.ctx, { appid: app.appid, userId: alice.userId, templateId: a });
+    await w.s.ctx.store.templates.remove(w.app.appid, a);
+    await stopTemplate(w.s.ctx, { appid: w.app.appid, userId: w.alice.userId, templateId: a });
     expect(await grant(a)).toMatchObject({ active: false, status: 'reject', templateType: 3 });
-    const unknown = stopTemplate(s.ctx, { appid: app.appid, userId: alice.userId, templateId: 'nope' });
+    const unknown = stopTemplate(w.s.ctx, { appid: w.app.appid, userId: w.alice.userId, templateId: 'nope' });
     await expect(unknown).rejects.toBeInstanceOf(ApiError);
     await expect(unknown).rejects.toMatchObject({ code: Errors.INVALID_TEMPLATE_ID.code });
   });

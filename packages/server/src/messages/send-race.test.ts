@@ -1,7 +1,5 @@
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { type TestServer, testServer } from '../test-support/harness.js';
+import { expect, test } from 'vitest';
 import {
-  addTemplate,
   grant,
   quickRecipients,
   type Recipient,
@@ -9,35 +7,15 @@ import {
   type SendAnswer,
   send,
   shippedData,
-  type TestApp,
+  useSendWorld,
 } from './test-support/send.js';
 
 /** Concurrent sends: grants are spent exactly once, never below zero, and every success is stored. */
 
-let s: TestServer;
-let app: TestApp;
-let token: string;
-let tmpl: string;
-
-beforeEach(async () => {
-  s = await testServer();
-  app = await s.newApp();
-  token = await s.tokenFor(app);
-  tmpl = await addTemplate(s, app);
-  // The in-memory SQLite store answers within the same tick, so in-process requests would never overlap
-  // inside the send. A database across a network takes a while: let other requests run meanwhile (the real
-  // store still decides every outcome).
-  const messages = s.ctx.store.messages;
-  const deliver = messages.deliver.bind(messages);
-  messages.deliver = async (...args) => {
-    await new Promise((r) => setImmediate(r));
-    return deliver(...args);
-  };
-});
-afterEach(() => s.close());
+const w = useSendWorld({ alice: false, slowDeliver: true });
 
 const sendTo = (user: Recipient) =>
-  send(s, token, { touser: user.openid, template_id: tmpl, data: shippedData() });
+  send(w.s, w.token, { touser: user.openid, template_id: w.tmpl, data: shippedData() });
 
 function tally(answers: SendAnswer[]): Map<number, number> {
   const counts = new Map<number, number>();
@@ -46,9 +24,9 @@ function tally(answers: SendAnswer[]): Map<number, number> {
 }
 
 test('1,000 users, 100 of them with one grant, 1,000 parallel sends: exactly 100 delivered', async () => {
-  const users = await quickRecipients(s, app, 1000);
+  const users = await quickRecipients(w.s, w.app, 1000);
   const granted = users.filter((_, i) => i % 10 === 3);
-  for (const u of granted) await grant(s, app, u, tmpl);
+  for (const u of granted) await grant(w.s, w.app, u, w.tmpl);
 
   const answers = await Promise.all(users.map(sendTo));
 
@@ -60,24 +38,24 @@ test('1,000 users, 100 of them with one grant, 1,000 parallel sends: exactly 100
   for (const [i, a] of answers.entries()) {
     expect(a.errcode).toBe(grantedIds.has(users[i]!.openid) ? 0 : 43101);
   }
-  for (const u of granted) expect(await remaining(s, app, u, tmpl)).toBe(0);
+  for (const u of granted) expect(await remaining(w.s, w.app, u, w.tmpl)).toBe(0);
 
   const msgids = new Set<bigint>();
   for (const [i, a] of answers.entries()) {
     if (a.errcode !== 0) continue;
-    const stored = await s.ctx.store.messages.get(users[i]!.userId, a.msgid!);
+    const stored = await w.s.ctx.store.messages.get(users[i]!.userId, a.msgid!);
     expect(stored?.msgid).toBe(a.msgid);
     msgids.add(a.msgid!);
   }
   expect(msgids.size).toBe(100);
   let total = 0;
-  for (const u of users) total += (await s.ctx.store.messages.inbox(u.userId, 10)).length;
+  for (const u of users) total += (await w.s.ctx.store.messages.inbox(u.userId, 10)).length;
   expect(total).toBe(100);
 });
 
 test('one user with 100 grants, 1,000 sends in overlapping batches: never more than 100, never below 0', async () => {
-  const [user] = await quickRecipients(s, app, 1);
-  await grant(s, app, user!, tmpl, 100);
+  const [user] = await quickRecipients(w.s, w.app, 1);
+  await grant(w.s, w.app, user!, w.tmpl, 100);
 
   const answers: SendAnswer[] = [];
   // Batches of 1 to 9 sends in parallel, one batch after another: within a batch they race for the
@@ -97,8 +75,8 @@ test('one user with 100 grants, 1,000 sends in overlapping batches: never more t
   expect(ok).toBe(100);
   expect(counts.get(43108) ?? 0).toBeGreaterThan(0);
   expect(counts.get(43101) ?? 0).toBeGreaterThan(0);
-  expect(await remaining(s, app, user!, tmpl)).toBe(100 - ok);
-  const inbox = await s.ctx.store.messages.inbox(user!.userId, 1000);
+  expect(await remaining(w.s, w.app, user!, w.tmpl)).toBe(100 - ok);
+  const inbox = await w.s.ctx.store.messages.inbox(user!.userId, 1000);
   expect(inbox).toHaveLength(ok);
   expect(new Set(inbox.map((m) => m.msgid))).toEqual(
     new Set(answers.filter((a) => a.errcode === 0).map((a) => a.msgid)),

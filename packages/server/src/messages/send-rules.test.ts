@@ -1,45 +1,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { createApp } from '../apps/service.js';
 import { buildServer } from '../server.js';
-import {
-  ADMIN_TOKEN,
-  RID_SUFFIX,
-  type TestServer,
-  testContext,
-  testServer,
-} from '../test-support/harness.js';
+import { ADMIN_TOKEN, RID_SUFFIX, type TestServer, testContext } from '../test-support/harness.js';
 import {
   addTemplate,
   grant,
-  type Recipient,
   remaining,
   type SendAnswer,
   send,
   shippedData,
   signUpRecipient,
-  type TestApp,
+  useSendWorld,
 } from './test-support/send.js';
 
 /** The data rules (47003, spec §2) and the content policy (45168, spec §6.3) as the send applies them. */
 
-let s: TestServer;
-let app: TestApp;
-let token: string;
-let tmpl: string;
-let alice: Recipient;
-
-beforeEach(async () => {
-  s = await testServer();
-  app = await s.newApp();
-  token = await s.tokenFor(app);
-  tmpl = await addTemplate(s, app);
-  alice = await signUpRecipient(s, app, 'alice');
-  await grant(s, app, alice, tmpl);
-});
-afterEach(() => s.close());
+const w = useSendWorld();
 
 function expectError(answer: SendAnswer, errcode: number, errmsg: string) {
   expect(answer.status).toBe(200);
@@ -48,8 +27,8 @@ function expectError(answer: SendAnswer, errcode: number, errmsg: string) {
   expect(answer.errmsg.replace(RID_SUFFIX, '')).toBe(errmsg);
 }
 
-const sendData = (data: unknown, template = tmpl) =>
-  send(s, token, { touser: alice.openid, template_id: template, data });
+const sendData = (data: unknown, template = w.tmpl) =>
+  send(w.s, w.token, { touser: w.alice.openid, template_id: template, data });
 
 describe('47003: every keyword, in template order', () => {
   test('a value breaking its rule is `argument invalid! data.<key>.value invalid`', async () => {
@@ -67,7 +46,7 @@ describe('47003: every keyword, in template order', () => {
       const answer = await sendData(shippedData({ [key]: value }));
       expectError(answer, 47003, `argument invalid! data.${key}.value invalid`);
     }
-    expect(await remaining(s, app, alice, tmpl)).toBe(1);
+    expect(await remaining(w.s, w.app, w.alice, w.tmpl)).toBe(1);
   });
 
   test('a missing, empty, blank or null value is `argument invalid! data.<key>.value is empty`', async () => {
@@ -89,7 +68,7 @@ describe('47003: every keyword, in template order', () => {
       47003,
       'argument invalid! data.time5.value is empty',
     );
-    expect(await remaining(s, app, alice, tmpl)).toBe(1);
+    expect(await remaining(w.s, w.app, w.alice, w.tmpl)).toBe(1);
   });
 
   test('no data, or data that is not an object, is empty at the first keyword', async () => {
@@ -109,7 +88,7 @@ describe('47003: every keyword, in template order', () => {
       thing9: { value: '' },
     });
     expect(answer.errcode, answer.raw).toBe(0);
-    const stored = await s.ctx.store.messages.get(alice.userId, answer.msgid!);
+    const stored = await w.s.ctx.store.messages.get(w.alice.userId, answer.msgid!);
     expect(stored!.rows.slice(0, 2).map((r) => r.value)).toEqual(['20191001', '3.5']);
   });
 
@@ -124,18 +103,18 @@ describe('47003: every keyword, in template order', () => {
     [1202, [3, 1], 'name3', '李师傅', 'Li99'],
     [1802, [1, 2], 'car_number1', '粤A12345', '粤A123456789'],
   ])('tid %i %j: %s', async (tid, kids, key, good, bad) => {
-    const template = await addTemplate(s, app, tid, kids);
-    const detail = (await s.ctx.store.templates.get(app.appid, template))!;
+    const template = await addTemplate(w.s, w.app, tid, kids);
+    const detail = (await w.s.ctx.store.templates.get(w.app.appid, template))!;
     const valid = Object.fromEntries(
       detail.keywords.map((k) => [k.key, { value: k.enumValues?.[0] ?? k.example }]),
     );
-    await grant(s, app, alice, template);
+    await grant(w.s, w.app, w.alice, template);
     expectError(
       await sendData({ ...valid, [key]: { value: bad } }, template),
       47003,
       `argument invalid! data.${key}.value invalid`,
     );
-    expect(await remaining(s, app, alice, template)).toBe(1);
+    expect(await remaining(w.s, w.app, w.alice, template)).toBe(1);
     const ok = await sendData({ ...valid, [key]: { value: good } }, template);
     expect(ok.errcode, ok.raw).toBe(0);
   });
@@ -161,11 +140,11 @@ describe('45168: the content policy', () => {
     ['a deep link', 'thing3', 'weixin://dl/abc'],
   ])('%s: keyword in blacklist, nothing spent', async (_what, key, value) => {
     expectError(await sendData(shippedData({ [key]: value })), 45168, 'keyword in blacklist');
-    expect(await remaining(s, app, alice, tmpl)).toBe(1);
+    expect(await remaining(w.s, w.app, w.alice, w.tmpl)).toBe(1);
   });
 
   test('times, amounts and versions are not links', async () => {
-    await grant(s, app, alice, tmpl, 2);
+    await grant(w.s, w.app, w.alice, w.tmpl, 2);
     for (const thing2 of ['版本 2.1.0 已发布', '已付 ¥99.00', '15:01 已发货']) {
       const answer = await sendData(shippedData({ thing2 }));
       expect(answer.errcode, answer.raw).toBe(0);
@@ -173,7 +152,7 @@ describe('45168: the content policy', () => {
   });
 
   test('checked before the ban', async () => {
-    await s.ctx.store.apps.update(app.appid, { subscribeBanned: true });
+    await w.s.ctx.store.apps.update(w.app.appid, { subscribeBanned: true });
     expectError(await sendData(shippedData({ thing2: '赌博' })), 45168, 'keyword in blacklist');
   });
 });
@@ -188,7 +167,7 @@ describe("the operator's word list", () => {
     ctx.config.dataDir = dataDir;
     const server = await buildServer(ctx, { adminToken: ADMIN_TOKEN, logger: false });
     const other: TestServer = {
-      ...s,
+      ...w.s,
       app: server,
       ctx,
       clock: ctx.clock,

@@ -1,4 +1,5 @@
-import type { TestServer } from '../../test-support/harness.js';
+import { afterEach, beforeEach } from 'vitest';
+import { type TestServer, testServer } from '../../test-support/harness.js';
 
 /** What the platform shell does around the consent routes, through the real HTTP API. */
 
@@ -61,4 +62,28 @@ export function consentClient(s: TestServer, user: { token: string }) {
     settings: (appid: string) => call('GET', `/api/apps/${appid}/settings`),
     changeSettings: (appid: string, body: Body) => call('PUT', `/api/apps/${appid}/settings`, body),
   };
+}
+
+/** What a consent test starts from: a fresh server, an app, alice signed in, and her consent client. */
+export interface ConsentWorld {
+  s: TestServer;
+  app: { appid: string; secret: string };
+  alice: SignedInUser;
+  c: ReturnType<typeof consentClient>;
+}
+
+/**
+ * Registers the `beforeEach` that builds a {@link ConsentWorld} and the `afterEach` that closes its server;
+ * returns the world, whose properties are filled in before each test.
+ */
+export function useConsentWorld(): ConsentWorld {
+  const w = {} as ConsentWorld;
+  beforeEach(async () => {
+    w.s = await testServer();
+    w.app = await w.s.newApp();
+    w.alice = await signUp(w.s, 'alice');
+    w.c = consentClient(w.s, w.alice);
+  });
+  afterEach(() => w.s.close());
+  return w;
 }

@@ -1,7 +1,8 @@
 import type { SendRequest } from '@beckon/protocol';
+import { afterEach, beforeEach } from 'vitest';
 import { issueLoginCode } from '../../accounts/login-codes.js';
 import { randomHex } from '../../ids.js';
-import type { TestServer } from '../../test-support/harness.js';
+import { type TestServer, testServer } from '../../test-support/harness.js';
 
 /** Around the send route: an app, its template, users with openids and grants, and the send itself. */
 
@@ -159,4 +160,57 @@ export async function send(s: TestServer, token: string, body: unknown, contentT
     ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return readAnswer(res.statusCode, res.body);
+}
+
+/** What a send test starts from: a fresh server, an app with its access token and template, and alice. */
+export interface SendWorld {
+  s: TestServer;
+  app: TestApp;
+  token: string;
+  /** The app's private 订单发货提醒 template (SHIPPED_TID). */
+  tmpl: string;
+  /** Signed up through the client API; unset when `alice: false`. */
+  alice: Recipient;
+}
+
+export interface SendWorldOptions {
+  /** Sign up alice (default true). */
+  alice?: boolean;
+  /** Give alice one grant of `tmpl` (default true; needs alice). */
+  grant?: boolean;
+  /**
+   * Make every delivery yield to the event loop first (default false). The in-memory SQLite store answers
+   * within the same tick, so in-process requests would never overlap inside the send. A database across a
+   * network takes a while: let other requests run meanwhile (the real store still decides every outcome).
+   */
+  slowDeliver?: boolean;
+}
+
+/**
+ * Registers the `beforeEach` that builds a {@link SendWorld} and the `afterEach` that closes its server;
+ * returns the world, whose properties are filled in before each test.
+ */
+export function useSendWorld(options: SendWorldOptions = {}): SendWorld {
+  const { alice = true, grant: granted = true, slowDeliver = false } = options;
+  const w = {} as SendWorld;
+  beforeEach(async () => {
+    w.s = await testServer();
+    w.app = await w.s.newApp();
+    w.token = await w.s.tokenFor(w.app);
+    w.tmpl = await addTemplate(w.s, w.app);
+    if (alice) {
+      w.alice = await signUpRecipient(w.s, w.app, 'alice');
+      if (granted) await grant(w.s, w.app, w.alice, w.tmpl);
+    }
+    if (slowDeliver) {
+      const messages = w.s.ctx.store.messages;
+      const deliver = messages.deliver.bind(messages);
+      messages.deliver = async (...args) => {
+        await new Promise((r) => setImmediate(r));
+        return deliver(...args);
+      };
+    }
+  });
+  afterEach(() => w.s.close());
+  return w;
 }
