@@ -1,75 +1,23 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildServer, operator, type Server } from './support/built-server.js';
 
 /**
  * The built `beckon` CLI as a user runs it: against a stopped server (straight to the data dir), against a
  * running one (through its admin API), and the server's own start and graceful stop.
  */
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'packages/server/dist/cli.js');
 const APPID = /^wx[0-9a-f]{16}$/;
 const SECRET = /^[0-9a-f]{32}$/;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'beckon-cli-'));
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  BECKON_DATA_DIR: dataDir,
-  BECKON_HOST: '127.0.0.1',
-  BECKON_PORT: '0',
-  BECKON_LOG_LEVEL: 'info',
-};
-for (const key of ['BECKON_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']) delete env[key];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function beckon(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 15_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const { dataDir, beckon, startServer } = operator('beckon-cli-');
 
 async function beckonJson<T = Record<string, unknown>>(...args: string[]): Promise<T> {
   const run = await beckon(...args, '--json');
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as T;
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Runs `beckon start` and resolves once it says where it listens. */
-function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk;
-      const match = /Beckon is running at (http:\/\/\S+?)\/\n/.exec(out);
-      if (match) resolve({ child, url: match[1]!, output: () => out, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`beckon start exited with ${code}:\n${out}`)));
-  });
 }
 
 /** The server's request log lines (pino JSON on stdout) for `method url`. */
@@ -95,12 +43,7 @@ async function stop(server: Server): Promise<number | null> {
 
 const adminToken = () => readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
 
-beforeAll(async () => {
-  // Incremental: fast when nothing changed. The test runs what `npm run build` ships.
-  await promisify(execFile)('npx', ['tsc', '-b', 'packages/server'], { cwd: ROOT }).catch((err) => {
-    throw new Error(`build failed:\n${err.stdout}${err.stderr}`);
-  });
-}, 120_000);
+beforeAll(buildServer, 120_000);
 
 let server: Server | undefined;
 afterAll(async () => {

@@ -1,60 +1,18 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { InboxPage } from '@beckon/protocol';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildServer, operator, type Server } from './support/built-server.js';
 
 /**
  * The built server as an operator runs it, killed with SIGKILL in the middle of a send load: every msgid it
  * answered must be in the user's inbox after a restart (an answered send is a committed send).
  */
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'packages/server/dist/cli.js');
 const SENDS = 25;
 const GRANTS = 60;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'beckon-durability-'));
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  BECKON_DATA_DIR: dataDir,
-  BECKON_HOST: '127.0.0.1',
-  BECKON_PORT: '0',
-};
-for (const key of ['BECKON_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']) delete env[key];
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk;
-      const match = /Beckon is running at (http:\/\/\S+?)\/\n/.exec(out);
-      if (match) resolve({ child, url: match[1]!, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`beckon start exited with ${code}:\n${out}`)));
-  });
-}
-
-function beckon(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 15_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const { dataDir, beckon, startServer } = operator('beckon-durability-');
 
 /** One HTTP call; the raw text too, since a send's msgid does not survive JSON.parse. */
 async function call(
@@ -78,11 +36,7 @@ async function call(
 
 let server: Server | undefined;
 
-beforeAll(async () => {
-  await promisify(execFile)('npx', ['tsc', '-b', 'packages/server'], { cwd: ROOT }).catch((err) => {
-    throw new Error(`build failed:\n${err.stdout}${err.stderr}`);
-  });
-}, 120_000);
+beforeAll(buildServer, 120_000);
 
 afterAll(() => {
   if (server && server.child.exitCode === null) server.child.kill('SIGKILL');

@@ -1,0 +1,71 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/** The built server and CLI, run as an operator runs them, on a data dir of their own. */
+
+export const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+export const CLI = join(ROOT, 'packages/server/dist/cli.js');
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Server {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Builds what `npm run build` ships; incremental, so fast when nothing changed. */
+export async function buildServer(): Promise<void> {
+  await promisify(execFile)('npx', ['tsc', '-b', 'packages/server'], { cwd: ROOT }).catch((err) => {
+    throw new Error(`build failed:\n${err.stdout}${err.stderr}`);
+  });
+}
+
+/** A fresh data dir and the environment that points the CLI at it (never at Postgres or Redis). */
+export function operator(prefix: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BECKON_DATA_DIR: dataDir,
+    BECKON_HOST: '127.0.0.1',
+    BECKON_PORT: '0',
+    BECKON_LOG_LEVEL: 'info',
+  };
+  for (const key of ['BECKON_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']) delete env[key];
+
+  /** `beckon ...args`, to completion. */
+  const beckon = (...args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env, timeout: 15_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      });
+    });
+
+  /** Runs `beckon start` and resolves once it says where it listens. */
+  const startServer = (): Promise<Server> => {
+    const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return new Promise((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        out += chunk;
+        const match = /Beckon is running at (http:\/\/\S+?)\/\n/.exec(out);
+        if (match) resolve({ child, url: match[1]!, output: () => out, exited });
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      void exited.then((code) => reject(new Error(`beckon start exited with ${code}:\n${out}`)));
+    });
+  };
+
+  return { dataDir, env, beckon, startServer };
+}
