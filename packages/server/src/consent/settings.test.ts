@@ -1,6 +1,6 @@
 import { ApiError, Errors } from '@beckon/protocol';
 import { describe, expect, test } from 'vitest';
-import { RID_SUFFIX as RID } from '../test-support/harness.js';
+import { RID_SUFFIX as RID, storeBannedTemplate } from '../test-support/harness.js';
 import { grantsOf, stopTemplate } from './settings.js';
 import { addTemplate, useConsentWorld } from './test-support/shell.js';
 
@@ -46,19 +46,7 @@ describe('getSetting', () => {
 
   test('a remembered template whose title is now banned shows ban; a deleted one is gone', async () => {
     const a = await addTemplate(w.s, w.app, 1101);
-    await w.s.ctx.store.templates.add(
-      {
-        priTmplId: 'banned-template-id',
-        appid: w.app.appid,
-        tid: 1108,
-        title: '优惠券到期提醒',
-        type: 2,
-        sceneDesc: 'old',
-        keywords: [],
-        createdAt: w.s.clock.now(),
-      },
-      25,
-    );
+    await storeBannedTemplate(w.s, w.app.appid, 'banned-template-id');
     await change({ itemSettings: { 'banned-template-id': 'accept', [a]: 'accept' } });
     expect((await settings()).subscriptionsSetting.itemSettings).toEqual({
       'banned-template-id': 'ban',

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { GrantRecord } from '../store/port.js';
+import { storeBannedTemplate } from '../test-support/harness.js';
 import { grantsOf } from './settings.js';
 import { addTemplate, consentClient, signUp, useConsentWorld } from './test-support/shell.js';
 
@@ -54,19 +55,7 @@ describe('the dialog', () => {
     const twin = await addTemplate(w.s, w.app, 1101, [3, 4]);
     // A template added before its library title was banned (addtemplate refuses banned titles now).
     const banned = 'banned-template-id';
-    await w.s.ctx.store.templates.add(
-      {
-        priTmplId: banned,
-        appid: w.app.appid,
-        tid: 1108,
-        title: '优惠券到期提醒',
-        type: 2,
-        sceneDesc: 'old',
-        keywords: [],
-        createdAt: w.s.clock.now(),
-      },
-      25,
-    );
+    await storeBannedTemplate(w.s, w.app.appid, banned);
     const dialog = await prepare([twin, a, banned]);
     expect(
       dialog.templates.map((t: { templateId: string; status: string }) => [t.templateId, t.status]),

@@ -1,7 +1,7 @@
 import { DEFAULT_DAILY_SEND_CAP } from '@beckon/protocol';
 import { describe, expect, test } from 'vitest';
 import { setSubscribeBanned } from '../apps/service.js';
-import { ADMIN_TOKEN, RID_SUFFIX } from '../test-support/harness.js';
+import { ADMIN_TOKEN, RID_SUFFIX, storeBannedTemplate } from '../test-support/harness.js';
 import { sendLockKey } from './send.js';
 import {
   addTemplate,
@@ -50,19 +50,9 @@ describe('43107: banned', () => {
 
   test('a template whose library title was banned after the app added it cannot be sent', async () => {
     // tid 1108 is banned in the library, so addtemplate refuses it (200013): store it as added earlier.
-    await w.s.ctx.store.templates.add(
-      {
-        priTmplId: 'bannedTemplate0000000000000000000000000000',
-        appid: w.app.appid,
-        tid: 1108,
-        title: '优惠券到期提醒',
-        type: 2,
-        sceneDesc: 'before the ban',
-        keywords: [{ kid: 1, key: 'thing1', name: '优惠券名称', rule: 'thing', example: '满100减20券' }],
-        createdAt: w.s.clock.now(),
-      },
-      25,
-    );
+    await storeBannedTemplate(w.s, w.app.appid, 'bannedTemplate0000000000000000000000000000', [
+      { kid: 1, key: 'thing1', name: '优惠券名称', rule: 'thing', example: '满100减20券' },
+    ]);
     await grant(w.s, w.app, w.alice, 'bannedTemplate0000000000000000000000000000');
     const answer = await send(w.s, w.token, {
       touser: w.alice.openid,

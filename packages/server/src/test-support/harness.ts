@@ -6,6 +6,7 @@ import { ManualClock } from '../clock.js';
 import { type Config, defaultLimits, type Limits } from '../config.js';
 import type { Context } from '../context.js';
 import { buildServer } from '../server.js';
+import type { TemplateKeyword } from '../store/port.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 
 /** How every WeChat-shaped errmsg ends: ` rid: <request id>`. */
@@ -70,4 +71,72 @@ export async function testServer(options: { limits?: Partial<Limits> } = {}): Pr
       await ctx.store.close();
     },
   };
+}
+
+/**
+ * Stores a private template of the library's banned title (tid 1108) as if the app had added it before
+ * the ban: addtemplate itself refuses banned titles (200013).
+ */
+export async function storeBannedTemplate(
+  s: TestServer,
+  appid: string,
+  priTmplId: string,
+  keywords: TemplateKeyword[] = [],
+): Promise<string> {
+  await s.ctx.store.templates.add(
+    {
+      priTmplId,
+      appid,
+      tid: 1108,
+      title: '优惠券到期提醒',
+      type: 2,
+      sceneDesc: 'before the ban',
+      keywords,
+      createdAt: s.clock.now(),
+    },
+    25,
+  );
+  return priTmplId;
+}
+
+const PASSWORD = 'correct horse battery';
+
+export interface SignedInUser {
+  token: string;
+  userId: string;
+}
+
+/** Registers a user through the client API and signs them in, as the platform shell does. */
+export async function signUp(s: TestServer, username: string): Promise<SignedInUser> {
+  const reg = await s.app.inject({
+    method: 'POST',
+    url: '/api/accounts',
+    payload: { username, password: PASSWORD },
+  });
+  if (reg.statusCode !== 201) throw new Error(`register: ${reg.body}`);
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/sessions',
+    payload: { username, password: PASSWORD },
+  });
+  if (res.statusCode !== 201) throw new Error(`sign in: ${res.body}`);
+  const body = res.json() as { token: string; user: { id: string } };
+  return { token: body.token, userId: body.user.id };
+}
+
+/** Adds a library title to the app through the real `addtemplate`; returns the priTmplId. */
+export async function addLibraryTemplate(
+  s: TestServer,
+  app: { appid: string; secret: string },
+  tid: number,
+  kidList: number[],
+): Promise<string> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: `/wxaapi/newtmpl/addtemplate?access_token=${await s.tokenFor(app)}`,
+    payload: { tid, kidList, sceneDesc: 'test' },
+  });
+  const body = res.json() as { errcode: number; priTmplId?: string };
+  if (body.errcode !== 0 || !body.priTmplId) throw new Error(`addtemplate ${tid}: ${res.body}`);
+  return body.priTmplId;
 }

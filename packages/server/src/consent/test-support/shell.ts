@@ -1,48 +1,24 @@
 import { afterEach, beforeEach } from 'vitest';
-import { type TestServer, testServer } from '../../test-support/harness.js';
+import {
+  addLibraryTemplate,
+  type SignedInUser,
+  signUp,
+  type TestServer,
+  testServer,
+} from '../../test-support/harness.js';
 
 /** What the platform shell does around the consent routes, through the real HTTP API. */
 
-const PASSWORD = 'correct horse battery';
-
-export interface SignedInUser {
-  token: string;
-  userId: string;
-}
-
-/** Registers a user through the client API and signs them in. */
-export async function signUp(s: TestServer, username: string): Promise<SignedInUser> {
-  const reg = await s.app.inject({
-    method: 'POST',
-    url: '/api/accounts',
-    payload: { username, password: PASSWORD },
-  });
-  if (reg.statusCode !== 201) throw new Error(`register: ${reg.body}`);
-  const res = await s.app.inject({
-    method: 'POST',
-    url: '/api/sessions',
-    payload: { username, password: PASSWORD },
-  });
-  if (res.statusCode !== 201) throw new Error(`sign in: ${res.body}`);
-  const body = res.json() as { token: string; user: { id: string } };
-  return { token: body.token, userId: body.user.id };
-}
+export { type SignedInUser, signUp } from '../../test-support/harness.js';
 
 /** Adds a private template from the library through `/wxaapi/newtmpl/addtemplate`; returns its id. */
-export async function addTemplate(
+export function addTemplate(
   s: TestServer,
   app: { appid: string; secret: string },
   tid: number,
   kidList: number[] = [1, 2],
 ): Promise<string> {
-  const res = await s.app.inject({
-    method: 'POST',
-    url: `/wxaapi/newtmpl/addtemplate?access_token=${await s.tokenFor(app)}`,
-    payload: { tid, kidList, sceneDesc: 'consent test' },
-  });
-  const body = res.json() as { errcode: number; priTmplId?: string };
-  if (body.errcode !== 0 || !body.priTmplId) throw new Error(`addtemplate ${tid}: ${res.body}`);
-  return body.priTmplId;
+  return addLibraryTemplate(s, app, tid, kidList);
 }
 
 type Body = Record<string, unknown> | undefined;

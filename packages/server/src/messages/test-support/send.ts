@@ -2,11 +2,9 @@ import type { SendRequest } from '@beckon/protocol';
 import { afterEach, beforeEach } from 'vitest';
 import { issueLoginCode } from '../../accounts/login-codes.js';
 import { randomHex } from '../../ids.js';
-import { type TestServer, testServer } from '../../test-support/harness.js';
+import { addLibraryTemplate, signUp, type TestServer, testServer } from '../../test-support/harness.js';
 
 /** Around the send route: an app, its template, users with openids and grants, and the send itself. */
-
-const PASSWORD = 'correct horse battery';
 
 export interface TestApp {
   appid: string;
@@ -36,36 +34,18 @@ export const shippedData = (overrides: Record<string, unknown> = {}): SendReques
 };
 
 /** Adds a private template through `/wxaapi/newtmpl/addtemplate`; returns its priTmplId. */
-export async function addTemplate(
+export function addTemplate(
   s: TestServer,
   app: TestApp,
   tid = SHIPPED_TID,
   kidList = SHIPPED_KIDS,
 ): Promise<string> {
-  const res = await s.app.inject({
-    method: 'POST',
-    url: `/wxaapi/newtmpl/addtemplate?access_token=${await s.tokenFor(app)}`,
-    payload: { tid, kidList, sceneDesc: 'send test' },
-  });
-  const body = res.json() as { errcode: number; priTmplId?: string };
-  if (body.errcode !== 0 || !body.priTmplId) throw new Error(`addtemplate ${tid}: ${res.body}`);
-  return body.priTmplId;
+  return addLibraryTemplate(s, app, tid, kidList);
 }
 
 /** A user as a person gets one: register, sign in, `wx.login` in the app, and the app's code2Session. */
 export async function signUpRecipient(s: TestServer, app: TestApp, username: string): Promise<Recipient> {
-  const reg = await s.app.inject({
-    method: 'POST',
-    url: '/api/accounts',
-    payload: { username, password: PASSWORD },
-  });
-  if (reg.statusCode !== 201) throw new Error(`register: ${reg.body}`);
-  const signIn = await s.app.inject({
-    method: 'POST',
-    url: '/api/sessions',
-    payload: { username, password: PASSWORD },
-  });
-  const { token, user } = signIn.json() as { token: string; user: { id: string } };
+  const { token, userId } = await signUp(s, username);
   const login = await s.app.inject({
     method: 'POST',
     url: `/api/apps/${app.appid}/login`,
@@ -79,7 +59,7 @@ export async function signUpRecipient(s: TestServer, app: TestApp, username: str
   });
   const openid = (session.json() as { openid?: string }).openid;
   if (!openid) throw new Error(`jscode2session: ${session.body}`);
-  return { userId: user.id, openid, token };
+  return { userId, openid, token };
 }
 
 /**
