@@ -14,7 +14,7 @@ import {
   templateRecord,
   tokenRecord,
 } from './conformance/fixture.conformance.js';
-import { messagesConformance } from './conformance/messages.conformance.js';
+import { DAY, message, messagesConformance, withGrants } from './conformance/messages.conformance.js';
 import { templatesConformance } from './conformance/templates.conformance.js';
 import { tokensConformance } from './conformance/tokens.conformance.js';
 import type { Store } from './port.js';
@@ -122,6 +122,26 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
       } finally {
         if (firstOpen) await first.close();
         await second?.close();
+      }
+    });
+
+    test('delivered messages and the daily send count survive close and reopen', async () => {
+      const first = await open();
+      const { app, user } = await withGrants(first, 5);
+      expect(await first.messages.deliver(message(app.appid, user.id, 1), DAY, 3)).toBe('delivered');
+      expect(await first.messages.deliver(message(app.appid, user.id, 2), DAY, 3)).toBe('delivered');
+      await first.close();
+      const second = await reopen(first);
+      try {
+        expect(await second.messages.deliver(message(app.appid, user.id, 3), DAY, 3)).toBe('delivered');
+        expect(await second.messages.deliver(message(app.appid, user.id, 4), DAY, 3)).toBe('daily-cap');
+        expect((await second.messages.inbox(user.id, 10)).map((m) => m.rows[0]?.value)).toEqual([
+          '第3件',
+          '第2件',
+          '第1件',
+        ]);
+      } finally {
+        await second.close();
       }
     });
   });

@@ -3,10 +3,15 @@ import type { MessageRecord, Store } from '../port.js';
 import { appAndUser, type StoreFixture, T0, tally } from './fixture.conformance.js';
 
 const TEMPLATE = 'tmpl-messages';
-const DAY = '2026-01-01';
+export const DAY = '2026-01-01';
 const NO_CAP = 1_000_000_000;
 
-function message(appid: string, userId: string, n: number, over: Partial<MessageRecord> = {}): MessageRecord {
+export function message(
+  appid: string,
+  userId: string,
+  n: number,
+  over: Partial<MessageRecord> = {},
+): MessageRecord {
   return {
     msgid: 2n ** 60n + BigInt(n),
     appid,
@@ -25,7 +30,7 @@ function message(appid: string, userId: string, n: number, over: Partial<Message
   };
 }
 
-async function withGrants(store: Store, count: number) {
+export async function withGrants(store: Store, count: number) {
   const { app, user } = await appAndUser(store);
   const decisions = Array.from({ length: count }, () => ({
     templateId: TEMPLATE,

@@ -38,6 +38,8 @@ const toApp = (r: AppRow): AppRecord => ({
 });
 
 export class SqliteApps implements AppStore {
+  /** Every send and token check reads its app: kept in memory, dropped by every write below. */
+  private readonly cache = new ReadCache<AppRecord>();
   private readonly sql;
 
   constructor(private readonly db: Database.Database) {
@@ -64,8 +66,10 @@ export class SqliteApps implements AppStore {
   }
 
   async get(appid: string): Promise<AppRecord | undefined> {
-    const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
-    return row && toApp(row);
+    return this.cache.get(appid, () => {
+      const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
+      return row && toApp(row);
+    });
   }
 
   async list(): Promise<AppRecord[]> {
@@ -73,25 +77,28 @@ export class SqliteApps implements AppStore {
   }
 
   async update(appid: string, patch: AppPatch): Promise<AppRecord | undefined> {
-    return this.db.transaction(() => {
-      if (patch.secret !== undefined) {
-        this.sql('UPDATE apps SET secret = ? WHERE appid = ?').run(patch.secret, appid);
-      }
-      if (patch.subscribeBanned !== undefined) {
-        this.sql('UPDATE apps SET subscribe_banned = ? WHERE appid = ?').run(
-          patch.subscribeBanned ? 1 : 0,
-          appid,
-        );
-      }
-      if (patch.dailySendCap !== undefined) {
-        this.sql('UPDATE apps SET daily_send_cap = ? WHERE appid = ?').run(patch.dailySendCap, appid);
-      }
-      if (patch.pages !== undefined) {
-        this.sql('UPDATE apps SET pages = ? WHERE appid = ?').run(JSON.stringify(patch.pages), appid);
-      }
-      const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
-      return row && toApp(row);
-    })();
+    this.cache.drop(appid);
+    return this.db
+      .transaction(() => {
+        if (patch.secret !== undefined) {
+          this.sql('UPDATE apps SET secret = ? WHERE appid = ?').run(patch.secret, appid);
+        }
+        if (patch.subscribeBanned !== undefined) {
+          this.sql('UPDATE apps SET subscribe_banned = ? WHERE appid = ?').run(
+            patch.subscribeBanned ? 1 : 0,
+            appid,
+          );
+        }
+        if (patch.dailySendCap !== undefined) {
+          this.sql('UPDATE apps SET daily_send_cap = ? WHERE appid = ?').run(patch.dailySendCap, appid);
+        }
+        if (patch.pages !== undefined) {
+          this.sql('UPDATE apps SET pages = ? WHERE appid = ?').run(JSON.stringify(patch.pages), appid);
+        }
+        const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
+        return row && toApp(row);
+      })
+      .immediate();
   }
 }
 

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SettingStore, Store } from '../port.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteApps, SqliteTokens } from './apps.js';
+import { startCheckpointer } from './checkpointer.js';
+import { openConnection } from './connection.js';
 import { SqliteConsent } from './consent.js';
 import { SqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
@@ -29,20 +29,9 @@ class SqliteSettings implements SettingStore {
  * each port method runs to completion (and its transaction commits) before another can start.
  */
 export function openSqliteStore(file: string): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // A second process (the CLI next to a running server) may hold the write lock for a moment.
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  // Hot rows (tokens, apps, grants) stay in memory while the messages table grows.
-  db.pragma('cache_size = -65536');
-  db.pragma('mmap_size = 268435456');
-  // In WAL mode NORMAL loses no committed transaction when the process dies (kill -9): the WAL is written
-  // before the commit returns, only its fsync waits for checkpoints. A power loss or OS crash can lose the
-  // last commits; BECKON_SQLITE_SYNCHRONOUS=FULL trades ~3x send throughput for surviving that too.
-  db.pragma(`synchronous = ${process.env.BECKON_SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`);
+  const db = openConnection(file);
   migrate(db);
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(db, file);
   return {
     apps: new SqliteApps(db),
     tokens: new SqliteTokens(db),
@@ -52,6 +41,7 @@ export function openSqliteStore(file: string): Store {
     messages: new SqliteMessages(db),
     settings: new SqliteSettings(db),
     async close() {
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
   };

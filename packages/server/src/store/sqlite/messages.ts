@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeliverResult, MessageRecord, MessageStore } from '../port.js';
+import { Deliveries, type Delivery, type DeliveryOutcome } from './deliveries.js';
 import { statements } from './statements.js';
 
 interface MessageRow {
@@ -39,19 +40,19 @@ export class SqliteMessages implements MessageStore {
   /** msgids exceed 2^53: every statement that reads them returns 64-bit integers as bigint. */
   private readonly big;
 
+  private readonly deliveries;
+
   constructor(private readonly db: Database.Database) {
+    this.deliveries = new Deliveries(db);
     this.sql = statements(db);
     const plain = this.sql;
     this.big = (text: string) => plain(text).safeIntegers(true);
-    this.deliverInSavepoint = db.transaction((m: MessageRecord, day: string, dailyCap: number) =>
-      this.deliverOne(m, day, dailyCap),
-    );
   }
 
   /**
    * Group commit: the deliveries that arrive within one turn of the event loop share one transaction, each
-   * in its own savepoint. Every caller still gets its answer only after the commit, so an answered
-   * send is on disk; one commit for many sends is what lets the pipeline keep up under load.
+   * in its own savepoint. Every caller still gets its answer only after the commit, so an answered send is
+   * on disk; one commit for many sends is what lets the pipeline keep up under load.
    */
   deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
     return new Promise((resolve, reject) => {
@@ -61,28 +62,13 @@ export class SqliteMessages implements MessageStore {
   }
 
   private pending: PendingDelivery[] = [];
-  /** Called inside the batch's transaction, better-sqlite3 runs it as a savepoint. */
-  private readonly deliverInSavepoint;
 
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
-    const outcomes: (DeliverResult | Error)[] = [];
+    let outcomes: DeliveryOutcome[];
     try {
-      this.db
-        .transaction(() => {
-          for (const { m, day, dailyCap } of batch) {
-            try {
-              // A savepoint: a delivery that fails half way (a constraint, an I/O error) undoes only itself.
-              outcomes.push(this.deliverInSavepoint(m, day, dailyCap));
-            } catch (err) {
-              // SQLite may have rolled the whole transaction back (disk full): then nothing may go on.
-              if (!this.db.inTransaction) throw err;
-              outcomes.push(err as Error);
-            }
-          }
-        })
-        .immediate();
+      outcomes = this.deliveries.run(batch);
     } catch (err) {
       for (const d of batch) d.reject(err);
       return;
@@ -92,55 +78,6 @@ export class SqliteMessages implements MessageStore {
       if (outcome instanceof Error) d.reject(outcome);
       else d.resolve(outcome);
     });
-  }
-
-  /**
-   * One delivery inside its savepoint: a refusal writes nothing (the grant's WHERE clause is the check, so
-   * it never goes below zero; the rare duplicate msgid gives back what it spent).
-   */
-  private deliverOne(m: MessageRecord, day: string, dailyCap: number): DeliverResult {
-    const sent = (this.sql('SELECT count FROM daily_sends WHERE appid = ? AND day = ?')
-      .pluck()
-      .get(m.appid, day) ?? 0) as number;
-    if (sent >= dailyCap) return 'daily-cap';
-    // One-time: spend one; long-term: allowed while active.
-    const spent = this.sql(
-      `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining - 1 END
-       WHERE appid = ? AND user_id = ? AND template_id = ?
-         AND ((template_type = 3 AND active = 1) OR (template_type <> 3 AND remaining > 0))`,
-    ).run(m.appid, m.userId, m.templateId);
-    if (spent.changes !== 1) return 'no-grant';
-    const inserted = this.sql(
-      `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
-         miniprogram_state, created_at, read_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msgid) DO NOTHING`,
-    ).run(
-      m.msgid,
-      m.appid,
-      m.userId,
-      m.openid,
-      m.templateId,
-      m.appName,
-      m.title,
-      JSON.stringify(m.rows),
-      m.page,
-      m.lang,
-      m.miniprogramState,
-      m.createdAt,
-      m.readAt,
-    );
-    if (inserted.changes !== 1) {
-      this.sql(
-        `UPDATE grants SET remaining = CASE WHEN template_type = 3 THEN remaining ELSE remaining + 1 END
-         WHERE appid = ? AND user_id = ? AND template_id = ?`,
-      ).run(m.appid, m.userId, m.templateId);
-      return 'duplicate-msgid';
-    }
-    this.sql(
-      `INSERT INTO daily_sends (appid, day, count) VALUES (?, ?, 1)
-       ON CONFLICT (appid, day) DO UPDATE SET count = count + 1`,
-    ).run(m.appid, day);
-    return 'delivered';
   }
 
   async get(userId: string, msgid: bigint): Promise<MessageRecord | undefined> {
@@ -170,16 +107,19 @@ export class SqliteMessages implements MessageStore {
   }
 
   async markRead(userId: string, msgid: bigint, at: number): Promise<boolean> {
-    return this.db.transaction(() => {
-      const exists = this.sql('SELECT 1 FROM messages WHERE user_id = ? AND msgid = ?').get(userId, msgid);
-      if (!exists) return false;
-      this.sql('UPDATE messages SET read_at = ? WHERE user_id = ? AND msgid = ? AND read_at IS NULL').run(
-        at,
-        userId,
-        msgid,
-      );
-      return true;
-    })();
+    // IMMEDIATE: it reads then writes, and another connection may commit in between (the CLI's).
+    return this.db
+      .transaction(() => {
+        const exists = this.sql('SELECT 1 FROM messages WHERE user_id = ? AND msgid = ?').get(userId, msgid);
+        if (!exists) return false;
+        this.sql('UPDATE messages SET read_at = ? WHERE user_id = ? AND msgid = ? AND read_at IS NULL').run(
+          at,
+          userId,
+          msgid,
+        );
+        return true;
+      })
+      .immediate();
   }
 
   async markAllRead(userId: string, at: number): Promise<number> {
@@ -188,10 +128,7 @@ export class SqliteMessages implements MessageStore {
   }
 }
 
-interface PendingDelivery {
-  m: MessageRecord;
-  day: string;
-  dailyCap: number;
+interface PendingDelivery extends Delivery {
   resolve: (result: DeliverResult) => void;
   reject: (err: unknown) => void;
 }
