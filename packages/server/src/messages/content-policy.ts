@@ -120,8 +120,8 @@ export function parseWordList(text: string): string[] {
 export class ContentPolicy {
   /** ASCII words, matched as whole words. */
   private readonly asciiWords: RegExp | undefined;
-  /** Other words, matched anywhere (also with white space removed from the value). */
-  private readonly otherWords: string[];
+  /** Other words, matched anywhere (also with white space removed from both). */
+  private readonly otherWords: { word: string; squeezed: string }[];
 
   constructor(words: Iterable<string>) {
     const ascii = new Set<string>();
@@ -135,7 +135,7 @@ export class ContentPolicy {
       ascii.size > 0
         ? new RegExp(`(?<![a-z0-9])(?:${[...ascii].map(escapeRegExp).join('|')})(?![a-z0-9])`)
         : undefined;
-    this.otherWords = [...other];
+    this.otherWords = [...other].map((word) => ({ word, squeezed: word.replace(/ /g, '') }));
   }
 
   /** The first reason `text` may not be sent, or undefined when it may. */
@@ -148,8 +148,8 @@ export class ContentPolicy {
     const ascii = this.asciiWords?.exec(value);
     if (ascii) return { kind: 'word', match: ascii[0] };
     const squeezed = value.replace(/ /g, '');
-    const other = this.otherWords.find((w) => value.includes(w) || squeezed.includes(w.replace(/ /g, '')));
-    if (other) return { kind: 'word', match: other };
+    const other = this.otherWords.find((w) => value.includes(w.word) || squeezed.includes(w.squeezed));
+    if (other) return { kind: 'word', match: other.word };
     return undefined;
   }
 }
