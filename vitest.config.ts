@@ -6,6 +6,8 @@ export default defineConfig({
     // Tests run the sources of sibling packages, not their build output.
     alias: {
       '@beckon/protocol': fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url)),
+      '@beckon/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)),
+      '@beckon/server': fileURLToPath(new URL('./packages/server/src/index.ts', import.meta.url)),
     },
   },
   test: {

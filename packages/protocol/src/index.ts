@@ -5,5 +5,7 @@ export * from './errors.js';
 export * from './frames.js';
 export * from './keyword-rules.js';
 export * from './messages.js';
+export * from './push.js';
+export * from './push-crypto.js';
 export * from './templates.js';
 export * from './tokens.js';
