@@ -82,6 +82,12 @@ export const Errors = {
   WRONG_CREDENTIALS: def(92002, 'wrong username or password', 401),
   TOO_MANY_SIGN_INS: def(92003, 'too many failed sign-ins, try again later', 429),
   SESSION_INVALID: def(92004, 'session missing, invalid or expired', 401),
+
+  // Beckon: message push (admin API). The URL check (spec §5.1) must pass before a configuration is kept.
+  PUSH_CONFIG_INVALID: def(93001, 'invalid message push configuration'),
+  PUSH_URL_UNREACHABLE: def(93002, 'message push URL could not be reached', 502),
+  PUSH_URL_TIMEOUT: def(93003, 'message push URL did not answer within 5 s', 504),
+  PUSH_URL_WRONG_ECHO: def(93004, 'message push URL did not answer with the echostr', 502),
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorName = keyof typeof Errors;

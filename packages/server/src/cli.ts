@@ -1,7 +1,21 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { APP_TYPES, ApiError, type AppType, type AppView, DEFAULT_DAILY_SEND_CAP } from '@beckon/protocol';
-import { openAppAdmin } from './cli/app-admin.js';
+import {
+  APP_TYPES,
+  ApiError,
+  type AppType,
+  type AppView,
+  DEFAULT_DAILY_SEND_CAP,
+  PUSH_DELIVERY_STATUSES,
+  PUSH_FORMATS,
+  PUSH_MODES,
+  type PushConfigView,
+  type PushDeliveryStatus,
+  type PushDeliveryView,
+  type PushFormat,
+  type PushMode,
+} from '@beckon/protocol';
+import { type AppAdmin, openAppAdmin } from './cli/app-admin.js';
 import { configFromEnv } from './config.js';
 import { start } from './start.js';
 
@@ -15,6 +29,13 @@ const USAGE = `Usage: beckon <command>
   app ban APPID | app unban APPID        ban or unban the app's subscribe-message capability
   app pages APPID PAGE...                declare the app's pages (sends must then name one of them)
   app send-cap APPID N|default           sends per day (China time) before 45009; default: ${DEFAULT_DAILY_SEND_CAP}
+  app push APPID --url URL --token TOKEN [--aes-key KEY] [--format json|xml] [--mode plaintext|compatible|secure]
+                                         enable message push (events to URL); the URL must first answer the
+                                         check (GET with signature, timestamp, nonce, echostr: reply echostr)
+  app push APPID                         show the app's message push configuration
+  app push APPID --off                   disable message push (pending events are dropped)
+  app push-log APPID [--status pending|delivered|failed] [--limit N] [--before ID]
+                                         the app's pushed events, newest first
 
 Options for app commands:
   --json            print JSON
@@ -41,6 +62,85 @@ function printApp(app: AppView): void {
   for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
 }
 
+function printPush(view: PushConfigView): void {
+  if (!view.enabled) {
+    console.log(`message push for ${view.appid} is off`);
+    return;
+  }
+  const rows: [string, string][] = [
+    ['appid', view.appid],
+    ['url', view.url],
+    ['token', view.token],
+    ['aes key', view.encodingAESKeyTail === null ? '(none)' : `…${view.encodingAESKeyTail}`],
+    ['format', view.format],
+    ['mode', view.mode],
+    ['verified', view.verifiedAt],
+  ];
+  for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
+}
+
+function printPushLog(rows: PushDeliveryView[]): void {
+  if (rows.length === 0) console.log('no pushed events');
+  for (const r of rows) {
+    const when =
+      r.status === 'delivered' ? r.deliveredAt : r.status === 'pending' ? `next ${r.nextAttemptAt}` : '';
+    const error = r.lastError ? `  ${r.lastError}` : '';
+    console.log(
+      `${String(r.id).padStart(6)}  ${r.status.padEnd(9)}  ${r.event.padEnd(26)}  ${r.openid}  ` +
+        `attempts ${r.attempts}  ${when}${error}`,
+    );
+  }
+}
+
+interface PushOptions {
+  url?: string | undefined;
+  token?: string | undefined;
+  'aes-key'?: string | undefined;
+  format?: string | undefined;
+  mode?: string | undefined;
+  off?: boolean | undefined;
+  status?: string | undefined;
+  limit?: string | undefined;
+  before?: string | undefined;
+}
+
+/** `app push` and `app push-log`. */
+async function pushCommand(
+  admin: AppAdmin,
+  sub: 'push' | 'push-log',
+  appid: string,
+  values: PushOptions,
+): Promise<PushConfigView | PushDeliveryView[]> {
+  if (sub === 'push-log') {
+    const { status, limit, before } = values;
+    if (status !== undefined && !PUSH_DELIVERY_STATUSES.includes(status as PushDeliveryStatus))
+      throw new Error(`app push-log --status must be one of ${PUSH_DELIVERY_STATUSES.join('|')}`);
+    if (limit !== undefined && !/^\d{1,3}$/.test(limit)) throw new Error('app push-log --limit needs N');
+    if (before !== undefined && !/^\d{1,15}$/.test(before))
+      throw new Error('app push-log --before needs an ID');
+    return admin.pushLog(appid, {
+      ...(status ? { status: status as PushDeliveryStatus } : {}),
+      ...(limit ? { limit: Number(limit) } : {}),
+      ...(before ? { before: Number(before) } : {}),
+    });
+  }
+  if (values.off) return admin.disablePush(appid);
+  const { url, token, format, mode } = values;
+  if (url === undefined && token === undefined) return admin.showPush(appid);
+  if (!url || !token) throw new Error('app push needs --url URL and --token TOKEN (or --off)');
+  if (format !== undefined && !PUSH_FORMATS.includes(format as PushFormat))
+    throw new Error(`app push --format must be ${PUSH_FORMATS.join('|')}`);
+  if (mode !== undefined && !PUSH_MODES.includes(mode as PushMode))
+    throw new Error(`app push --mode must be ${PUSH_MODES.join('|')}`);
+  return admin.setPush(appid, {
+    url,
+    token,
+    ...(values['aes-key'] !== undefined ? { encodingAESKey: values['aes-key'] } : {}),
+    ...(format ? { format: format as PushFormat } : {}),
+    ...(mode ? { mode: mode as PushMode } : {}),
+  });
+}
+
 /** `N` (a whole number, 0 stops sending) or `default`. */
 function parseSendCap(arg: string | undefined): number | null {
   if (arg === 'default') return null;
@@ -60,6 +160,15 @@ async function appCommand(args: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       server: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      'aes-key': { type: 'string' },
+      format: { type: 'string' },
+      mode: { type: 'string' },
+      off: { type: 'boolean' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      before: { type: 'string' },
     },
   });
   const [sub, appid, ...rest] = positionals;
@@ -72,6 +181,13 @@ async function appCommand(args: string[]): Promise<void> {
   };
   const admin = openAppAdmin(config, values.server);
   try {
+    if (sub === 'push' || sub === 'push-log') {
+      const out = await pushCommand(admin, sub, needAppid(), values);
+      if (values.json) console.log(JSON.stringify(out, null, 2));
+      else if (Array.isArray(out)) printPushLog(out);
+      else printPush(out);
+      return;
+    }
     let result: AppView | AppView[];
     switch (sub) {
       case 'create': {

@@ -5,6 +5,7 @@ import { registerAppAdminRoutes } from './apps/admin-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
 import { registerConsentRoutes } from './consent/routes.js';
 import type { Context } from './context.js';
+import { registerPushAdminRoutes } from './events/admin-routes.js';
 import { registerGateway } from './gateway/gateway.js';
 import { requireAccessToken } from './http/access-token.js';
 import { requireAdmin } from './http/admin-auth.js';
@@ -64,6 +65,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
   await app.register(async (admin) => {
     requireAdmin(admin, options.adminToken);
     registerAppAdminRoutes(admin, ctx);
+    registerPushAdminRoutes(admin, ctx);
   });
 
   // The WebSocket /ws (inbox push), on the same HTTP server: upgrades never reach the routes.

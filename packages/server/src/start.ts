@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveAdminToken } from './admin-token.js';
 import type { Config } from './config.js';
+import { PushDispatcher } from './events/dispatcher.js';
 import { openContext } from './runtime.js';
 import { buildServer } from './server.js';
 
@@ -16,7 +17,10 @@ export async function start(config: Config): Promise<void> {
     adminToken: admin.token,
     logger: { level: process.env.BECKON_LOG_LEVEL ?? 'info' },
   });
+  // Message push: sends the outbox (events/dispatcher.ts); stopped before the store closes under it.
+  const dispatcher = new PushDispatcher(ctx, { log: app.log });
   app.addHook('onClose', async () => {
+    await dispatcher.stop();
     await ctx.bus.close();
     await ctx.store.close();
   });
@@ -27,6 +31,7 @@ export async function start(config: Config): Promise<void> {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   writeFileSync(serverFile(config.dataDir), `${JSON.stringify({ url, pid: process.pid })}\n`);
+  dispatcher.start();
 
   const out = process.stdout;
   out.write(`\nBeckon is running at ${url}/\n`);

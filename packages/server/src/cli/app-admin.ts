@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { AppType, AppView } from '@beckon/protocol';
+import type { AppType, AppView, PushConfigView, PushDeliveryView } from '@beckon/protocol';
 import { resolveAdminToken } from '../admin-token.js';
 import {
   createApp,
@@ -12,6 +12,8 @@ import {
   toAppView,
 } from '../apps/service.js';
 import type { Config } from '../config.js';
+import { disablePush, getPushConfig, type PushConfigInput, setPushConfig } from '../events/config.js';
+import { type PushLogQuery, pushLog } from '../events/log.js';
 import { openContext } from '../runtime.js';
 import { serverFile } from '../start.js';
 
@@ -25,6 +27,11 @@ export interface AppAdmin {
   setPages(appid: string, pages: string[]): Promise<AppView>;
   /** null: back to the server's default. */
   setSendCap(appid: string, cap: number | null): Promise<AppView>;
+  /** Message push: shown, set (after the URL check), switched off, and its delivery log. */
+  showPush(appid: string): Promise<PushConfigView>;
+  setPush(appid: string, input: PushConfigInput): Promise<PushConfigView>;
+  disablePush(appid: string): Promise<PushConfigView>;
+  pushLog(appid: string, query: PushLogQuery): Promise<PushDeliveryView[]>;
   close(): Promise<void>;
   /** Where the command ran, for the human-readable output. */
   readonly via: string;
@@ -54,6 +61,10 @@ export function directAdmin(config: Config): AppAdmin {
     setBanned: async (appid, banned) => toAppView(await setSubscribeBanned(ctx, appid, banned)),
     setPages: async (appid, pages) => toAppView(await setPages(ctx, appid, pages)),
     setSendCap: async (appid, cap) => toAppView(await setDailySendCap(ctx, appid, cap)),
+    showPush: (appid) => getPushConfig(ctx, appid),
+    setPush: (appid, input) => setPushConfig(ctx, appid, input),
+    disablePush: (appid) => disablePush(ctx, appid),
+    pushLog: (appid, query) => pushLog(ctx, appid, query),
     close: async () => {
       await ctx.store.close();
       await ctx.bus.close();
@@ -85,6 +96,16 @@ export function httpAdmin(url: string, token: string): AppAdmin {
     setBanned: (appid, banned) => call('POST', `${path(appid)}/${banned ? 'ban' : 'unban'}`),
     setPages: (appid, pages) => call('PUT', `${path(appid)}/pages`, { pages }),
     setSendCap: (appid, cap) => call('PUT', `${path(appid)}/send-cap`, { dailySendCap: cap }),
+    showPush: (appid) => call('GET', `${path(appid)}/push`),
+    setPush: (appid, input) => call('PUT', `${path(appid)}/push`, input),
+    disablePush: (appid) => call('DELETE', `${path(appid)}/push`),
+    pushLog: async (appid, query) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+      const qs = params.size ? `?${params}` : '';
+      return (await call<{ deliveries: PushDeliveryView[] }>('GET', `${path(appid)}/push/deliveries${qs}`))
+        .deliveries;
+    },
     close: async () => {},
   };
 }

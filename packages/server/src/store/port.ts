@@ -2,12 +2,14 @@ import type { AccountStore } from './ports/accounts.js';
 import type { AppStore, TokenStore } from './ports/apps.js';
 import type { ConsentStore } from './ports/consent.js';
 import type { MessageStore } from './ports/messages.js';
+import type { PushStore } from './ports/push.js';
 import type { TemplateStore } from './ports/templates.js';
 
 export type * from './ports/accounts.js';
 export type * from './ports/apps.js';
 export type * from './ports/consent.js';
 export type * from './ports/messages.js';
+export type * from './ports/push.js';
 export type * from './ports/templates.js';
 
 /**
@@ -22,6 +24,8 @@ export interface Store {
   readonly templates: TemplateStore;
   readonly consent: ConsentStore;
   readonly messages: MessageStore;
+  /** Message push: configurations and the outbox the consent and send transactions write to. */
+  readonly push: PushStore;
   /** Instance-wide values that must survive restarts (e.g. the secret that openids are derived with). */
   readonly settings: SettingStore;
   close(): Promise<void>;

@@ -15,6 +15,7 @@ import {
   tokenRecord,
 } from './conformance/fixture.conformance.js';
 import { DAY, message, messagesConformance, withGrants } from './conformance/messages.conformance.js';
+import { pushConformance } from './conformance/push.conformance.js';
 import { templatesConformance } from './conformance/templates.conformance.js';
 import { tokensConformance } from './conformance/tokens.conformance.js';
 import type { Store } from './port.js';
@@ -40,6 +41,7 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     templatesConformance(f);
     consentConformance(f);
     messagesConformance(f);
+    pushConformance(f, open, options.reopen);
     settingsConformance(f);
     survivalConformance(open, options.reopen);
   });

@@ -1,6 +1,14 @@
 import type { ConsentSource, Decision } from '@beckon/protocol';
 import type Database from 'better-sqlite3';
-import type { ConsentChange, ConsentStore, DecisionInput, GrantRecord } from '../port.js';
+import type {
+  ChangeFact,
+  ConsentChange,
+  ConsentStore,
+  DecisionInput,
+  GrantRecord,
+  PopupFact,
+} from '../port.js';
+import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
 
 interface GrantRow {
@@ -83,8 +91,19 @@ const LOG = `INSERT INTO consent_changes (appid, user_id, template_id, status, s
 export class SqliteConsent implements ConsentStore {
   private readonly sql;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Message push: the popup and change events are written in the same transaction as their change. */
+    private readonly outbox?: OutboxWriter,
+  ) {
     this.sql = statements(db);
+  }
+
+  /** A change event for templates the user turned off (spec §5.3: only rejections are pushed). */
+  private pushRejections(appid: string, userId: string, templateIds: string[], at: number): void {
+    if (templateIds.length === 0 || !this.outbox?.enabled(appid)) return;
+    const data: ChangeFact[] = templateIds.map((templateId) => ({ templateId }));
+    this.outbox.write({ appid, userId, event: 'subscribe_msg_change_event', data, at });
   }
 
   async grants(appid: string, userId: string, templateIds?: string[]): Promise<GrantRecord[]> {
@@ -134,6 +153,13 @@ export class SqliteConsent implements ConsentStore {
       .transaction((): ConsentChange[] => {
         // Checked inside the transaction: a switch-off that commits first cannot be undone by this grant.
         if (!this.isOn(appid, userId)) return [];
+        // One popup event per answered popup; remembered (silent) answers showed no popup, so push none.
+        const popup: PopupFact[] = decisions
+          .filter((d) => d.source === 'popup')
+          .map((d) => ({ templateId: d.templateId, status: d.status }));
+        if (popup.length > 0 && this.outbox?.enabled(appid)) {
+          this.outbox.write({ appid, userId, event: 'subscribe_msg_popup_event', data: popup, at });
+        }
         return decisions.map((d) => {
           this.sql(DECIDE).run({
             appid,
@@ -162,6 +188,7 @@ export class SqliteConsent implements ConsentStore {
     return this.db
       .transaction((): ConsentChange => {
         this.sql(SET_TEMPLATE).run({ appid, userId, templateId, type: templateType, status, at });
+        if (status === 'reject') this.pushRejections(appid, userId, [templateId], at);
         return this.log(appid, userId, templateId, status, source, at);
       })
       .immediate();
@@ -188,6 +215,7 @@ export class SqliteConsent implements ConsentStore {
           .pluck()
           .all(appid, userId) as string[];
         for (const id of ids) this.log(appid, userId, id, 'reject', 'main-switch', at);
+        this.pushRejections(appid, userId, ids, at);
       })
       .immediate();
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { DeliverResult, MessageRecord } from '../port.js';
+import type { DeliverResult, MessageRecord, SentFact } from '../port.js';
+import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
 
 /** One send's write, as `MessageStore.deliver` receives it. */
@@ -36,7 +37,11 @@ export class Deliveries {
   /** Called inside the batch's transaction, better-sqlite3 runs it as a savepoint. */
   private readonly deliverInSavepoint;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Message push: a delivered send's sent event is written in its savepoint. */
+    private readonly outbox?: OutboxWriter,
+  ) {
     this.sql = statements(db);
     this.deliverInSavepoint = db.transaction((m: MessageRecord) => this.deliverOne(m));
   }
@@ -134,6 +139,17 @@ export class Deliveries {
         ).run(m.appid, m.userId, m.templateId);
       }
       return 'duplicate-msgid';
+    }
+    if (this.outbox?.enabled(m.appid)) {
+      const data: SentFact[] = [{ templateId: m.templateId, msgid: m.msgid.toString() }];
+      this.outbox.write({
+        appid: m.appid,
+        userId: m.userId,
+        openid: m.openid,
+        event: 'subscribe_msg_sent_event',
+        data,
+        at: m.createdAt,
+      });
     }
     return 'delivered';
   }

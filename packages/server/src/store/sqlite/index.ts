@@ -7,6 +7,7 @@ import { openConnection } from './connection.js';
 import { SqliteConsent } from './consent.js';
 import { SqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
+import { SqlitePush } from './push.js';
 import { statements } from './statements.js';
 import { SqliteTemplates } from './templates.js';
 
@@ -32,13 +33,15 @@ export function openSqliteStore(file: string): Store {
   const db = openConnection(file);
   migrate(db);
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(db, file);
+  const push = new SqlitePush(db);
   return {
     apps: new SqliteApps(db),
     tokens: new SqliteTokens(db),
     accounts: new SqliteAccounts(db),
     templates: new SqliteTemplates(db),
-    consent: new SqliteConsent(db),
-    messages: new SqliteMessages(db),
+    consent: new SqliteConsent(db, push.outbox),
+    messages: new SqliteMessages(db, push.outbox),
+    push,
     settings: new SqliteSettings(db),
     async close() {
       await checkpointer?.stop();

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DeliverResult, MessageRecord, MessageStore } from '../port.js';
 import { Deliveries, type Delivery, type DeliveryOutcome } from './deliveries.js';
+import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
 
 interface MessageRow {
@@ -42,8 +43,11 @@ export class SqliteMessages implements MessageStore {
 
   private readonly deliveries;
 
-  constructor(private readonly db: Database.Database) {
-    this.deliveries = new Deliveries(db);
+  constructor(
+    private readonly db: Database.Database,
+    outbox?: OutboxWriter,
+  ) {
+    this.deliveries = new Deliveries(db, outbox);
     this.sql = statements(db);
     const plain = this.sql;
     this.big = (text: string) => plain(text).safeIntegers(true);

@@ -150,6 +150,42 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 5,
+    name: 'message push: configurations and the outbox',
+    sql: `
+      CREATE TABLE push_configs (
+        appid TEXT PRIMARY KEY REFERENCES apps(appid),
+        url TEXT NOT NULL,
+        token TEXT NOT NULL,
+        encoding_aes_key TEXT,
+        format TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        verified_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE push_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        appid TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        openid TEXT,
+        event TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER NOT NULL DEFAULT 0,
+        last_status INTEGER,
+        last_error TEXT,
+        delivered_at INTEGER
+      );
+      CREATE INDEX push_outbox_due ON push_outbox (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX push_outbox_user ON push_outbox (appid, user_id, id) WHERE status = 'pending';
+      CREATE INDEX push_outbox_log ON push_outbox (appid, id);
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */
