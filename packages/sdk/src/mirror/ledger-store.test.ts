@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, expect, test } from 'vitest';
+import { ledgerStoreConformance } from './ledger-store.conformance.js';
+import { MemoryLedgerStore } from './memory-store.js';
+import { RedisLedgerStore } from './redis-store.js';
+
+// One conformance suite, looped over every adapter. A new adapter is one more entry here.
+
+ledgerStoreConformance('memory', () => new MemoryLedgerStore());
+
+const REDIS_URL = process.env.REDIS_URL;
+if (!REDIS_URL) {
+  test.skip('redis ledger store: REDIS_URL not set', () => {});
+} else {
+  const redis = new Redis(REDIS_URL);
+  afterAll(() => redis.quit());
+  const prefixes = new WeakMap<object, string>();
+  ledgerStoreConformance(
+    'redis',
+    () => {
+      // A prefix per test: nothing is shared with other tests or runs; removed afterwards.
+      const prefix = `beckon-test:ledger:${randomUUID()}:`;
+      const store = new RedisLedgerStore({ redis, prefix });
+      prefixes.set(store, prefix);
+      return store;
+    },
+    async (store) => {
+      const prefix = prefixes.get(store)!;
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0');
+      if (keys.length > 0) await redis.del(...keys);
+      await store.close();
+    },
+  );
+}
+
+test('memory: a snapshot restores counts, pairing and seen msgids; an in-flight reservation goes back to the count', async () => {
+  let changes = 0;
+  const a = new MemoryLedgerStore({ onChange: () => changes++ });
+  await a.accept('o1', 't1', 'client', 60_000);
+  await a.accept('o1', 't1', 'client', 60_000);
+  await a.accept('o1', 't1', 'client', 60_000);
+  await a.spend('o1', 't1', '42', 60_000);
+  await a.reserve('o1', 't1');
+  await a.setActive('o1', 'lt', true);
+  expect(changes).toBe(6);
+
+  const b = new MemoryLedgerStore({ restore: JSON.parse(JSON.stringify(a.snapshot())) });
+  expect(await b.get('o1', 't1')).toEqual({ count: 2, reserved: 0, active: false });
+  expect(await b.get('o1', 'lt')).toEqual({ count: 0, reserved: 0, active: true });
+  expect(await b.spend('o1', 't1', '42', 60_000)).toBe(false);
+  // The three client reports still absorb the popup events of the same accepts.
+  expect(await b.accept('o1', 't1', 'event', 60_000)).toBe(false);
+});
