@@ -11,7 +11,11 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.{ts,js}',
+    ],
     testTimeout: 20_000,
     // Each file gets its own process: servers, SQLite files and timers never leak between files.
     pool: 'forks',

@@ -1,0 +1,259 @@
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import {
+  createClient,
+  createLedgerMirror,
+  createPushReceiver,
+  MemoryLedgerStore,
+  RedisLedgerStore,
+  WeChatError,
+} from '@beckon/sdk';
+import { HttpError, readJsonBody, requireString, sendJson } from './http.js';
+import { jsonFile } from './json-file.js';
+import { ReminderSchedule } from './reminders.js';
+
+/** 订单发货提醒 (tid 1101, kidList [1,2,3,4,5]): order number, item, carrier, tracking number, shipped at. */
+const shippedData = ({ orderId, item, carrier, trackingNumber, at }) => ({
+  character_string1: { value: orderId },
+  thing2: { value: item },
+  thing3: { value: carrier },
+  character_string4: { value: trackingNumber },
+  time5: { value: at },
+});
+
+/** 预约到期提醒 (tid 1302, kidList [1,2,3,4]): service, time, place, tip. */
+const reminderData = ({ service, at, place, tip }) => ({
+  thing1: { value: service },
+  time2: { value: at },
+  thing3: { value: place },
+  thing4: { value: tip },
+});
+
+/** `YYYY-MM-DD HH:mm` in the shop's time zone: a value the `time` keyword rule accepts. */
+const formatTime = (ms, timeZone) =>
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(ms);
+
+/**
+ * The ledger store: Redis when several shop processes share it; otherwise memory, saved to
+ * `<dataDir>/ledger.json` after each change so counts survive a restart.
+ */
+async function openLedgerStore(config) {
+  if (config.redisUrl) {
+    return {
+      store: new RedisLedgerStore({ redis: config.redisUrl, prefix: `shop:${config.appId}:ledger:` }),
+      flush: async () => {},
+    };
+  }
+  const file = jsonFile(join(config.dataDir, 'ledger.json'));
+  const saved = await file.read(undefined);
+  let pending;
+  const store = new MemoryLedgerStore({
+    ...(saved ? { restore: saved } : {}),
+    // Coalesced: many changes in one tick are one write.
+    onChange: () => {
+      pending ??= Promise.resolve().then(() => {
+        pending = undefined;
+        return file.write(store.snapshot());
+      });
+    },
+  });
+  const flush = async () => {
+    await pending;
+    await file.write(store.snapshot());
+  };
+  return { store, flush };
+}
+
+/**
+ * Starts the shop backend. Routes:
+ * - `POST /orders/:id/paid {openid, item?, carrier?, trackingNumber?}`: the order shipped → notify if granted
+ * - `POST /bookings {openid, at, service, place, tip?}`: schedule the reminder for `at` (ISO time or ms)
+ * - `GET /bookings/:id`: the reminder's state
+ * - `POST /subscriptions/report {openid, result}` / `{openid, refused: [ids] | 'all'}`: the mini program's reports
+ * - `GET /ledger/:openid`: the mirror's counts for the shop's two templates
+ * - `GET|POST /push`: message push from the platform (URL check and events)
+ *
+ * @param {import('./config.js').ShopConfig & { timeZone?: string }} config
+ */
+export async function startShop(config, { log = console } = {}) {
+  const timeZone = config.timeZone ?? 'Asia/Shanghai';
+  const client = createClient({
+    appId: config.appId,
+    appSecret: config.appSecret,
+    baseUrl: config.beckonUrl,
+  });
+  const ledger = await openLedgerStore(config);
+  const mirror = createLedgerMirror({ client, store: ledger.store });
+  const receiver = config.pushToken
+    ? createPushReceiver({
+        appId: config.appId,
+        token: config.pushToken,
+        ...(config.pushAesKey ? { encodingAESKey: config.pushAesKey } : {}),
+      })
+    : undefined;
+  const pushHandler = receiver?.handler(async (event) => {
+    const outcome = await mirror.applyEvent(event);
+    log.info?.(`push: ${event.Event} ${outcome}`);
+  });
+
+  const reminders = new ReminderSchedule({
+    path: join(config.dataDir, 'reminders.json'),
+    pollMs: config.reminderPollMs,
+    log,
+    send: (r) =>
+      mirror.sendWithQuota({ touser: r.openid, template_id: config.reminderTemplateId, data: r.data }),
+  });
+  await reminders.load();
+
+  const counts = async (openid) => ({
+    shipped: await mirror.count(openid, config.shippedTemplateId),
+    reminder: await mirror.count(openid, config.reminderTemplateId),
+  });
+
+  async function orderPaid(orderId, body) {
+    const openid = requireString(body, 'openid');
+    const data = shippedData({
+      orderId,
+      item: body.item ?? '商品',
+      carrier: body.carrier ?? '顺丰速运',
+      trackingNumber: body.trackingNumber ?? `SF${orderId}`,
+      at: formatTime(Date.now(), timeZone),
+    });
+    try {
+      const msgid = await mirror.sendWithQuota({
+        touser: openid,
+        template_id: config.shippedTemplateId,
+        data,
+        page: `pages/order/detail?id=${orderId}`,
+      });
+      return [200, { orderId, notified: true, msgid: msgid.toString() }];
+    } catch (err) {
+      if (err instanceof WeChatError && err.errcode === 43101)
+        return [
+          200,
+          { orderId, notified: false, reason: 'the user has not granted the "order shipped" notification' },
+        ];
+      if (err instanceof WeChatError && err.errcode === 47003) throw new HttpError(400, err.errmsg);
+      throw err;
+    }
+  }
+
+  async function book(body) {
+    const openid = requireString(body, 'openid');
+    const at = typeof body.at === 'number' ? body.at : Date.parse(requireString(body, 'at'));
+    if (!Number.isFinite(at))
+      throw new HttpError(400, '"at" must be an ISO time or milliseconds since epoch');
+    const data = reminderData({
+      service: requireString(body, 'service'),
+      at: formatTime(at, timeZone),
+      place: requireString(body, 'place'),
+      tip: typeof body.tip === 'string' && body.tip ? body.tip : '请准时到店',
+    });
+    // Checked now with the platform's rules, not when the reminder is due.
+    try {
+      await mirror.checkData(config.reminderTemplateId, data);
+    } catch (err) {
+      if (err instanceof WeChatError) throw new HttpError(400, err.errmsg);
+      throw err;
+    }
+    const granted = (await mirror.count(openid, config.reminderTemplateId)) > 0;
+    if (!granted)
+      return [200, { booked: true, reminder: null, reason: 'the user has not granted the reminder' }];
+    const reminder = await reminders.add({ openid, at, data });
+    return [201, { booked: true, reminder: { id: reminder.id, at: new Date(at).toISOString() } }];
+  }
+
+  async function report(body) {
+    const openid = requireString(body, 'openid');
+    if (body.refused !== undefined) {
+      const refused = body.refused;
+      if (refused !== 'all' && !(Array.isArray(refused) && refused.every((id) => typeof id === 'string')))
+        throw new HttpError(400, '"refused" must be "all" or a list of template ids');
+      await mirror.reportRefused(openid, refused);
+    } else {
+      const result = body.result;
+      if (result === null || typeof result !== 'object' || Array.isArray(result))
+        throw new HttpError(400, '"result" must be the object wx.requestSubscribeMessage resolved with');
+      await mirror.reportAccepted(openid, result);
+    }
+    return [200, { openid, counts: await counts(openid) }];
+  }
+
+  /** [method, path pattern, handler(match, req, res)]: the first match answers. */
+  const routes = [
+    [
+      'POST',
+      /^\/orders\/([A-Za-z0-9_-]{1,32})\/paid$/,
+      async (m, req) => orderPaid(m[1], await readJsonBody(req)),
+    ],
+    ['POST', /^\/bookings$/, async (_m, req) => book(await readJsonBody(req))],
+    [
+      'GET',
+      /^\/bookings\/([0-9a-f-]{36})$/,
+      async (m) => {
+        const r = reminders.get(m[1]);
+        if (!r) throw new HttpError(404, 'no such booking');
+        return [200, r];
+      },
+    ],
+    ['POST', /^\/subscriptions\/report$/, async (_m, req) => report(await readJsonBody(req))],
+    [
+      'GET',
+      /^\/ledger\/([^/]{1,128})$/,
+      async (m) => {
+        const openid = decodeURIComponent(m[1]);
+        return [200, { openid, counts: await counts(openid) }];
+      },
+    ],
+  ];
+
+  async function route(req, res) {
+    const { pathname } = new URL(req.url ?? '/', 'http://shop');
+    if (pathname === '/push') {
+      if (!pushHandler) throw new HttpError(404, 'message push is not configured (PUSH_TOKEN)');
+      return pushHandler(req, res);
+    }
+    for (const [method, pattern, handle] of routes) {
+      const m = req.method === method ? pattern.exec(pathname) : null;
+      if (m) return sendJson(res, ...(await handle(m, req)));
+    }
+    throw new HttpError(404, 'not found');
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err) => {
+      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
+      // The platform refused (or could not be reached): say so, as a gateway would.
+      log.warn(`shop: ${req.method} ${req.url}: ${err.message}`);
+      const detail = err instanceof WeChatError ? { errcode: err.errcode, errmsg: err.errmsg } : {};
+      sendJson(res, 502, { error: 'the notification platform failed', ...detail });
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const url = `http://${config.host}:${address.port}`;
+  await reminders.start();
+
+  return {
+    url,
+    mirror,
+    reminders,
+    async close() {
+      await reminders.stop();
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections?.();
+      await ledger.flush();
+      await ledger.store.close();
+    },
+  };
+}

@@ -1,0 +1,265 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { PushDispatcher } from '../../../packages/server/src/events/dispatcher.js';
+import { signUpRecipient } from '../../../packages/server/src/messages/test-support/send.js';
+import {
+  ADMIN_TOKEN,
+  addLibraryTemplate,
+  testServer,
+} from '../../../packages/server/src/test-support/harness.js';
+import { startShop } from '../src/shop.js';
+
+/*
+ * The shop as it runs next to `npm start`: a real Beckon server listening on 127.0.0.1 (with its push
+ * dispatcher), the shop's HTTP server on another port, users who subscribe through Beckon's client API
+ * and report the result to the shop as the mini program would.
+ */
+
+const PUSH_TOKEN = 'shopPushToken1';
+const PUSH_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+
+let s;
+let beckonUrl;
+let app;
+let shipped;
+let reminder;
+let dataDir;
+let dispatcher;
+const shops = [];
+
+beforeEach(async () => {
+  s = await testServer();
+  await s.app.listen({ host: '127.0.0.1', port: 0 });
+  beckonUrl = `http://127.0.0.1:${s.app.server.address().port}`;
+  app = await s.newApp();
+  shipped = await addLibraryTemplate(s, app, 1101, [1, 2, 3, 4, 5]);
+  reminder = await addLibraryTemplate(s, app, 1302, [1, 2, 3, 4]);
+  dataDir = mkdtempSync(join(tmpdir(), 'beckon-shop-'));
+});
+afterEach(async () => {
+  for (const shop of shops.splice(0)) await shop.close();
+  await dispatcher?.stop();
+  dispatcher = undefined;
+  await s.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function shop(options = {}) {
+  const started = await startShop(
+    {
+      beckonUrl,
+      appId: app.appid,
+      appSecret: app.secret,
+      pushToken: options.push ? PUSH_TOKEN : undefined,
+      pushAesKey: options.push ? PUSH_AES_KEY : undefined,
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      shippedTemplateId: shipped,
+      reminderTemplateId: reminder,
+      redisUrl: undefined,
+      reminderPollMs: 100,
+    },
+    { log: { info() {}, warn() {} } },
+  );
+  shops.push(started);
+  return started;
+}
+async function stop(started) {
+  shops.splice(shops.indexOf(started), 1);
+  await started.close();
+}
+
+async function call(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** The user answers the subscribe popup in Beckon's shell; the mini program posts the result to the shop. */
+async function subscribeAndReport(base, user, tmplIds, accepted) {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: `/api/apps/${app.appid}/subscriptions`,
+    headers: { authorization: `Bearer ${user.token}` },
+    payload: { tmplIds, accepted },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  const report = await call(base, 'POST', '/subscriptions/report', {
+    openid: user.openid,
+    result: res.json(),
+  });
+  expect(report.status).toBe(200);
+  return report.body.counts;
+}
+const inbox = async (user) => s.ctx.store.messages.inbox(user.userId, 100);
+const platformCount = async (user, tmpl) =>
+  (await s.ctx.store.consent.grants(app.appid, user.userId, [tmpl]))[0]?.remaining ?? 0;
+
+async function waitFor(what, check, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+test('an order paid: the card reaches the user who granted it; pushed events keep the ledger equal to Beckon’s', async () => {
+  const running = await shop({ push: true });
+  // Message push to the shop in secure mode, as `beckon app push` sets it (the URL check goes to the shop).
+  const push = await s.app.inject({
+    method: 'PUT',
+    url: `/admin/apps/${app.appid}/push`,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: {
+      url: `${running.url}/push`,
+      token: PUSH_TOKEN,
+      encodingAESKey: PUSH_AES_KEY,
+      format: 'json',
+      mode: 'secure',
+    },
+  });
+  expect(push.statusCode, push.body).toBe(200);
+  dispatcher = new PushDispatcher(s.ctx, { pollMs: 20 }).start();
+  const delivered = async (n) => {
+    const res = await s.app.inject({
+      method: 'GET',
+      url: `/admin/apps/${app.appid}/push/deliveries?status=delivered&limit=100`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    return res.json().deliveries.length >= n;
+  };
+
+  const alice = await signUpRecipient(s, app, 'alice');
+  const bob = await signUpRecipient(s, app, 'bob');
+  // The client's report and the popup event tell of the same accept: counted once.
+  expect(await subscribeAndReport(running.url, alice, [shipped], [shipped])).toEqual({
+    shipped: 1,
+    reminder: 0,
+  });
+  await waitFor('the popup event', () => delivered(1));
+  expect((await call(running.url, 'GET', `/ledger/${alice.openid}`)).body.counts.shipped).toBe(1);
+
+  const paid = await call(running.url, 'POST', '/orders/A1001/paid', {
+    openid: alice.openid,
+    item: '无线蓝牙耳机',
+  });
+  expect(paid.status).toBe(200);
+  expect(paid.body).toMatchObject({
+    orderId: 'A1001',
+    notified: true,
+    msgid: expect.stringMatching(/^\d+$/),
+  });
+  const cards = await inbox(alice);
+  expect(cards).toHaveLength(1);
+  expect(cards[0]).toMatchObject({
+    title: '订单发货提醒',
+    msgid: BigInt(paid.body.msgid),
+    page: 'pages/order/detail?id=A1001',
+  });
+  expect(cards[0].rows.map((r) => r.value)).toContain('无线蓝牙耳机');
+
+  // The grant is spent: the next order is not notified, and Beckon is not even asked.
+  const again = await call(running.url, 'POST', '/orders/A1002/paid', { openid: alice.openid });
+  expect(again.body).toMatchObject({ notified: false });
+  const never = await call(running.url, 'POST', '/orders/B2001/paid', { openid: bob.openid });
+  expect(never.body).toMatchObject({ notified: false });
+  expect(await inbox(alice)).toHaveLength(1);
+  expect(await inbox(bob)).toHaveLength(0);
+
+  // The sent event arrives after the answer already spent it: still 0, like Beckon.
+  await waitFor('the sent event', () => delivered(2));
+  expect((await call(running.url, 'GET', `/ledger/${alice.openid}`)).body.counts.shipped).toBe(0);
+  expect(await platformCount(alice, shipped)).toBe(0);
+
+  // The user turns the template off after a new accept: the change event zeroes the shop's count.
+  await subscribeAndReport(running.url, alice, [shipped], [shipped]);
+  const off = await s.app.inject({
+    method: 'PUT',
+    url: `/api/apps/${app.appid}/settings`,
+    headers: { authorization: `Bearer ${alice.token}` },
+    payload: { itemSettings: { [shipped]: 'reject' } },
+  });
+  expect(off.statusCode, off.body).toBe(200);
+  await waitFor('the change event', () => delivered(4));
+  expect((await call(running.url, 'GET', `/ledger/${alice.openid}`)).body.counts.shipped).toBe(0);
+
+  // Bad input is a clear 400, never a 500.
+  expect((await call(running.url, 'POST', '/orders/A1003/paid', {})).status).toBe(400);
+  expect(
+    (await call(running.url, 'POST', '/orders/A1003/paid', { openid: alice.openid, item: 'x'.repeat(21) }))
+      .body,
+  ).toEqual({
+    error: 'argument invalid! data.thing2.value invalid',
+  });
+});
+
+test('a booking due while the shop is stopped is sent when it starts again; the schedule file is intact', async () => {
+  let running = await shop();
+  const alice = await signUpRecipient(s, app, 'alice');
+  await subscribeAndReport(running.url, alice, [reminder], [reminder]);
+
+  const at = Date.now() + 1500;
+  const booked = await call(running.url, 'POST', '/bookings', {
+    openid: alice.openid,
+    at: new Date(at).toISOString(),
+    service: '剪发',
+    place: '人民路店',
+  });
+  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+  const id = booked.body.reminder.id;
+
+  // Bad bookings are refused now, with the platform's rule, not when the reminder is due.
+  const bad = await call(running.url, 'POST', '/bookings', {
+    openid: alice.openid,
+    at,
+    service: '剪发'.repeat(11),
+    place: '人民路店',
+  });
+  expect(bad).toEqual({ status: 400, body: { error: 'argument invalid! data.thing1.value invalid' } });
+  expect(
+    (
+      await call(running.url, 'POST', '/bookings', {
+        openid: alice.openid,
+        at: 'soon',
+        service: 'a',
+        place: 'b',
+      })
+    ).status,
+  ).toBe(400);
+
+  await stop(running);
+  await sleep(at - Date.now() + 300);
+  expect(await inbox(alice)).toHaveLength(0);
+  const file = JSON.parse(readFileSync(join(dataDir, 'reminders.json'), 'utf8'));
+  expect(file.reminders).toEqual([expect.objectContaining({ id, status: 'pending', attempts: 0 })]);
+
+  running = await shop();
+  // Sent during start, before the shop answers anything.
+  const cards = await inbox(alice);
+  expect(cards).toHaveLength(1);
+  expect(cards[0]).toMatchObject({ title: '预约到期提醒' });
+  expect(cards[0].rows.map((r) => r.value)).toEqual(expect.arrayContaining(['剪发', '人民路店']));
+  const state = await call(running.url, 'GET', `/bookings/${id}`);
+  expect(state.body).toMatchObject({ status: 'sent', attempts: 1, msgid: cards[0].msgid.toString() });
+  // The grant survived the restart and was spent once: the shop's count and Beckon's are 0.
+  expect((await call(running.url, 'GET', `/ledger/${alice.openid}`)).body.counts.reminder).toBe(0);
+  expect(await platformCount(alice, reminder)).toBe(0);
+
+  // A booking without a grant is taken but has no reminder.
+  const ungranted = await call(running.url, 'POST', '/bookings', {
+    openid: alice.openid,
+    at: Date.now() + 60_000,
+    service: '剪发',
+    place: '人民路店',
+  });
+  expect(ungranted.body).toMatchObject({ booked: true, reminder: null });
+});
