@@ -114,6 +114,30 @@ export function eventToXml(event: SubscribeEvent): string {
 }
 
 /**
+ * The body of an encrypted push (spec §5.1), `plain` being the event's JSON or XML text and `encrypt` its
+ * `encryptPush`: compatible mode keeps the plaintext fields and adds `Encrypt`; secure mode carries only
+ * `ToUserName` and `Encrypt`.
+ */
+export function encryptedPushBody(
+  format: PushFormat,
+  mode: Exclude<PushMode, 'plaintext'>,
+  plain: string,
+  toUserName: string,
+  encrypt: string,
+): string {
+  if (format === 'xml') {
+    return mode === 'compatible'
+      ? plain.replace(/<\/xml>$/, `<Encrypt>${cdata(encrypt)}</Encrypt></xml>`)
+      : `<xml><ToUserName>${cdata(toUserName)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
+  }
+  return JSON.stringify(
+    mode === 'compatible'
+      ? { ...(JSON.parse(plain) as object), Encrypt: encrypt }
+      : { ToUserName: toUserName, Encrypt: encrypt },
+  );
+}
+
+/**
  * Call events (issue: calling), pushed as JSON only. Beckon's own: WeChat has no call events. Named here
  * so the outbox and the SDK's receiver carry them like the subscribe events.
  */

@@ -20,7 +20,8 @@ export interface ApiAnswer {
 
 /** The HTTP side of every API call: JSON in, JSON out, a non-zero errcode thrown as `WeChatError`. */
 export class ApiHttp {
-  private readonly base: string;
+  /** The API's base URL without its trailing slash. */
+  readonly base: string;
 
   constructor(
     baseUrl: string,

@@ -1,4 +1,5 @@
 import {
+  encryptedPushBody,
   encryptPush,
   eventToJson,
   eventToXml,
@@ -46,18 +47,6 @@ export function buildPush(
   const encrypt = encryptPush(AES_KEY, appId, plain);
   query.encrypt_type = 'aes';
   query.msg_signature = pushMessageSignature(TOKEN, timestamp, nonce, encrypt);
-  const to = String(event.ToUserName);
-  let body: string;
-  if (format === 'json')
-    body = JSON.stringify(
-      mode === 'compatible'
-        ? { ...(JSON.parse(plain) as object), Encrypt: encrypt }
-        : { ToUserName: to, Encrypt: encrypt },
-    );
-  else
-    body =
-      mode === 'compatible'
-        ? plain.replace(/<\/xml>$/, `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`)
-        : `<xml><ToUserName><![CDATA[${to}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+  const body = encryptedPushBody(format, mode, plain, String(event.ToUserName), encrypt);
   return { query, body, contentType };
 }

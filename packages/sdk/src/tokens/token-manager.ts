@@ -32,7 +32,8 @@ export class TokenManager {
   constructor(private readonly o: TokenManagerOptions) {
     this.margin = (o.refreshMarginSeconds ?? 300) * 1000;
     this.lockTtl = o.lockTtlMs ?? 10_000;
-    this.key = `${o.useStableToken ? 'stable' : 'token'}:${o.appId}`;
+    // The host too: a development Beckon and production WeChat sharing one Redis must not trade tokens.
+    this.key = `${o.useStableToken ? 'stable' : 'token'}:${new URL(o.http.base).host}:${o.appId}`;
   }
 
   /** The current token, fetching one only when none is fresh; concurrent callers share one fetch. */

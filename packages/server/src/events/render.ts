@@ -1,6 +1,7 @@
 import {
   CALL_EVENTS,
   type CallEventName,
+  encryptedPushBody,
   encryptPush,
   eventToJson,
   eventToXml,
@@ -89,8 +90,6 @@ export interface PushRequest {
   contentType: string;
 }
 
-const cdata = (text: string) => `<![CDATA[${text}]]>`;
-
 /**
  * The POST for a row under the app's configuration (spec §5.1): the signed query; the body in the chosen
  * format (call events always JSON); in compatible mode the plaintext fields plus `Encrypt`, in secure mode
@@ -118,15 +117,6 @@ export function buildPushRequest(
     encrypt_type: 'aes',
     msg_signature: pushMessageSignature(config.token, query.timestamp!, query.nonce!, encrypt),
   });
-  let body: string;
-  if (config.mode === 'compatible') {
-    body = xml
-      ? plain.replace(/<\/xml>$/, `<Encrypt>${cdata(encrypt)}</Encrypt></xml>`)
-      : JSON.stringify({ ...json, Encrypt: encrypt });
-  } else {
-    body = xml
-      ? `<xml><ToUserName>${cdata(to.originalId)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`
-      : JSON.stringify({ ToUserName: to.originalId, Encrypt: encrypt });
-  }
+  const body = encryptedPushBody(xml ? 'xml' : 'json', config.mode, plain, to.originalId, encrypt);
   return { url, body, contentType };
 }
