@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { decryptPush, type PushDeliveryView } from '@beckon/protocol';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deadUrl, type Receiver, startReceiver } from '../src/events/test-support/receiver.js';
-import { buildServer, operator, type Server } from './support/built-server.js';
+import { buildServer, call, operator, type Server } from './support/built-server.js';
 
 /**
  * Message push as an operator runs it: `beckon app push` / `push-log` against the built server, and a
@@ -12,24 +12,6 @@ import { buildServer, operator, type Server } from './support/built-server.js';
 
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const { dataDir, beckon, startServer } = operator('beckon-push-');
-
-async function call(
-  server: Server,
-  method: string,
-  path: string,
-  options: { body?: unknown; bearer?: string } = {},
-) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: each caller reads the few fields of its own answer
-  return { status: res.status, json: (await res.json()) as any };
-}
 
 async function beckonJson<T>(...args: string[]): Promise<T> {
   const run = await beckon(...args, '--json');

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InboxPage } from '@beckon/protocol';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildServer, operator, type Server } from './support/built-server.js';
+import { buildServer, call, operator, type Server } from './support/built-server.js';
 
 /**
  * The built server as an operator runs it, killed with SIGKILL in the middle of a send load: every msgid it
@@ -13,26 +13,6 @@ const SENDS = 25;
 const GRANTS = 60;
 
 const { dataDir, beckon, startServer } = operator('beckon-durability-');
-
-/** One HTTP call; the raw text too, since a send's msgid does not survive JSON.parse. */
-async function call(
-  server: Server,
-  method: string,
-  path: string,
-  options: { body?: unknown; bearer?: string } = {},
-  // biome-ignore lint/suspicious/noExplicitAny: each caller reads the few fields of its own answer
-): Promise<{ status: number; text: string; json: any }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
-}
 
 let server: Server | undefined;
 

@@ -1,6 +1,7 @@
 import { APP_TYPES, type AppType } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
+import { appidParam, type WithAppid } from '../http/admin-params.js';
 import {
   createApp,
   getApp,
@@ -11,14 +12,6 @@ import {
   setSubscribeBanned,
   toAppView,
 } from './service.js';
-
-const appidParam = {
-  type: 'object',
-  required: ['appid'],
-  properties: { appid: { type: 'string', maxLength: 64 } },
-} as const;
-
-type WithAppid = { Params: { appid: string } };
 
 /** `/admin/apps…`: the operator's view of apps (the CLI talks to these when a server is running). */
 export function registerAppAdminRoutes(app: FastifyInstance, ctx: Context): void {

@@ -7,16 +7,9 @@ import {
 } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
+import { appidParam, type WithAppid } from '../http/admin-params.js';
 import { disablePush, getPushConfig, type PushConfigInput, setPushConfig } from './config.js';
 import { MAX_LOG_LIMIT, pushLog } from './log.js';
-
-const appidParam = {
-  type: 'object',
-  required: ['appid'],
-  properties: { appid: { type: 'string', maxLength: 64 } },
-} as const;
-
-type WithAppid = { Params: { appid: string } };
 
 /** Values are checked by `checkPushConfig`, so each bad field gets its own message (93001). */
 const configBody = {

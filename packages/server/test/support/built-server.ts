@@ -69,3 +69,23 @@ export function operator(prefix: string) {
 
   return { dataDir, env, beckon, startServer };
 }
+
+/** One HTTP call to a built server; the raw text too, since a send's msgid does not survive JSON.parse. */
+export async function call(
+  server: Server,
+  method: string,
+  path: string,
+  options: { body?: unknown; bearer?: string } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: each caller reads the few fields of its own answer
+): Promise<{ status: number; text: string; json: any }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+}

@@ -1,0 +1,8 @@
+/** `:appid` in the admin API's paths, for every module's admin routes. */
+export const appidParam = {
+  type: 'object',
+  required: ['appid'],
+  properties: { appid: { type: 'string', maxLength: 64 } },
+} as const;
+
+export type WithAppid = { Params: { appid: string } };
