@@ -22,6 +22,10 @@ export interface AppView {
   /** Sends per day (China time) before 45009; null: the server's default (DEFAULT_DAILY_SEND_CAP). */
   dailySendCap: number | null;
   createdAt: string;
+  /** The app's SDKAppID for calling (see SDKAPPID_MIN in calls.ts): public, clients sign in with it. */
+  sdkAppId: number;
   /** Present only where the secret is meant to be seen: on create, show and reset. */
   secret?: string;
+  /** The RTC secret key userSigs are signed with (64 hex); shown where `secret` is. */
+  rtcSecretKey?: string;
 }

@@ -1,7 +1,8 @@
 /**
  * The one error registry. WeChat-facing routes answer HTTP 200 with `{errcode, errmsg}`; client and admin
  * routes answer the same shape with the HTTP status given here. Codes below 90000 are WeChat's own
- * (spec/subscribe-messages.md §1, §3); 9xxxx codes are Beckon's, for routes WeChat does not have.
+ * (spec/subscribe-messages.md §1, §3), except the 7xxx/70xxx codes, which are Tencent IM's for userIDs and
+ * userSigs (calling); 9xxxx codes are Beckon's, for routes WeChat does not have.
  */
 export interface ErrorDef {
   readonly code: number;
@@ -70,6 +71,16 @@ export const Errors = {
   TEMPLATE_COUNT_EXCEEDED: def(20003, 'Templates count out of max bounds'),
   MAIN_SWITCH_OFF: def(20004, 'The main switch is switched off', 403),
   APP_SUBSCRIBE_BANNED: def(20005, 'This mini program was banned from subscribing messages', 403),
+
+  // Tencent IM / TRTC: userID and userSig checks for calling (spec calling.md §1.7), with Tencent's codes
+  // (IM error codes, cloud.tencent.com/document/product/269/1671), so clients ported from TRTC read them.
+  INVALID_USER_ID: def(7003, 'invalid userID: 1 to 32 letters, digits, hyphens or underscores'),
+  USERSIG_EXPIRED: def(70001, 'userSig expired', 401),
+  USERSIG_MALFORMED: def(70003, 'userSig could not be parsed', 401),
+  USERSIG_FORGED: def(70009, "userSig verification failed: not signed with this SDKAppID's key", 401),
+  USERSIG_USER_MISMATCH: def(70013, 'userID does not match the one the userSig was made for', 401),
+  USERSIG_OTHER_APP: def(70014, 'SDKAppID does not match the one the userSig was made for', 401),
+  SDKAPPID_NOT_FOUND: def(70020, 'SDKAppID not found', 404),
 
   // Beckon: requests, admin and apps
   INVALID_REQUEST: def(91000, 'invalid request'),

@@ -1,5 +1,6 @@
 export * from './accounts.js';
 export * from './apps.js';
+export * from './calls.js';
 export * from './consent.js';
 export * from './errors.js';
 export * from './frames.js';

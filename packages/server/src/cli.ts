@@ -6,6 +6,9 @@ import {
   type AppType,
   type AppView,
   DEFAULT_DAILY_SEND_CAP,
+  Errors,
+  type IssuedUserSig,
+  isUserId,
   PUSH_DELIVERY_STATUSES,
   PUSH_FORMATS,
   PUSH_MODES,
@@ -14,6 +17,7 @@ import {
   type PushDeliveryView,
   type PushFormat,
   type PushMode,
+  USERSIG_MAX_EXPIRE_SECONDS,
 } from '@beckon/protocol';
 import { type AppAdmin, openAppAdmin } from './cli/app-admin.js';
 import { configFromEnv } from './config.js';
@@ -26,6 +30,7 @@ const USAGE = `Usage: beckon <command>
   app list
   app show APPID
   app reset-secret APPID
+  app reset-rtc-key APPID                a new RTC secret key (userSigs signed with the old one stop working)
   app ban APPID | app unban APPID        ban or unban the app's subscribe-message capability
   app pages APPID PAGE...                declare the app's pages (sends must then name one of them)
   app send-cap APPID N|default           sends per day (China time) before 45009; default: ${DEFAULT_DAILY_SEND_CAP}
@@ -36,8 +41,11 @@ const USAGE = `Usage: beckon <command>
   app push APPID --off                   disable message push (pending events are dropped)
   app push-log APPID [--status pending|delivered|failed] [--limit N] [--before ID]
                                          the app's pushed events, newest first
+  usersig --app SDKAPPID --user USERID [--expire SECONDS]
+                                         a userSig for development (the last line of the output); USERID:
+                                         1 to 32 letters, digits, - or _; expire default 180 days
 
-Options for app commands:
+Options for app and usersig commands:
   --json            print JSON
   --data-dir DIR    the data dir (default: BECKON_DATA_DIR or ./data)
   --server URL      talk to this running server's admin API (default: the server running on the data dir, if any)
@@ -47,6 +55,8 @@ function printApp(app: AppView): void {
   const rows: [string, string][] = [
     ['appid', app.appid],
     ...(app.secret ? ([['secret', app.secret]] as [string, string][]) : []),
+    ['sdkappid', String(app.sdkAppId)],
+    ...(app.rtcSecretKey ? ([['rtc key', app.rtcSecretKey]] as [string, string][]) : []),
     ['name', app.name],
     ['type', app.type],
     ['original id', app.originalId],
@@ -60,6 +70,8 @@ function printApp(app: AppView): void {
     ['created', app.createdAt],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
+  if (app.rtcSecretKey)
+    console.log(`\nuserSigs are signed with the rtc key: beckon usersig --app ${app.sdkAppId} --user USERID`);
 }
 
 function printPush(view: PushConfigView): void {
@@ -172,14 +184,11 @@ async function appCommand(args: string[]): Promise<void> {
     },
   });
   const [sub, appid, ...rest] = positionals;
-  const config = configFromEnv(
-    values['data-dir'] ? { ...process.env, BECKON_DATA_DIR: values['data-dir'] } : process.env,
-  );
   const needAppid = () => {
     if (!appid) throw new Error(`app ${sub} needs an APPID`);
     return appid;
   };
-  const admin = openAppAdmin(config, values.server);
+  const admin = adminFor(values);
   try {
     if (sub === 'push' || sub === 'push-log') {
       const out = await pushCommand(admin, sub, needAppid(), values);
@@ -210,6 +219,9 @@ async function appCommand(args: string[]): Promise<void> {
       case 'reset-secret':
         result = await admin.resetSecret(needAppid());
         break;
+      case 'reset-rtc-key':
+        result = await admin.resetRtcKey(needAppid());
+        break;
       case 'ban':
       case 'unban':
         result = await admin.setBanned(needAppid(), sub === 'ban');
@@ -233,6 +245,62 @@ async function appCommand(args: string[]): Promise<void> {
   }
 }
 
+/** Common options of the commands that talk to the admin API or the data dir. */
+function adminFor(values: { 'data-dir'?: string | undefined; server?: string | undefined }): AppAdmin {
+  const config = configFromEnv(
+    values['data-dir'] ? { ...process.env, BECKON_DATA_DIR: values['data-dir'] } : process.env,
+  );
+  return openAppAdmin(config, values.server);
+}
+
+/** `beckon usersig`: the sig goes on the last line, so `| tail -n 1` gets it. */
+async function userSigCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      app: { type: 'string' },
+      user: { type: 'string' },
+      expire: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      server: { type: 'string' },
+    },
+  });
+  if (positionals.length) throw new Error(`usersig takes no arguments: ${positionals.join(' ')}`);
+  if (!values.app || !/^\d{1,15}$/.test(values.app))
+    throw new Error('usersig needs --app SDKAPPID (a number)');
+  if (!values.user) throw new Error('usersig needs --user USERID');
+  if (!isUserId(values.user))
+    throw new Error(`${Errors.INVALID_USER_ID.message}: ${JSON.stringify(values.user)} (errcode 7003)`);
+  const expire = values.expire === undefined ? undefined : Number(values.expire);
+  if (
+    expire !== undefined &&
+    !(/^\d{1,10}$/.test(values.expire!) && expire >= 1 && expire <= USERSIG_MAX_EXPIRE_SECONDS)
+  )
+    throw new Error(`usersig --expire needs SECONDS, from 1 to ${USERSIG_MAX_EXPIRE_SECONDS} (50 years)`);
+  const admin = adminFor(values);
+  let issued: IssuedUserSig;
+  try {
+    issued = await admin.userSig({
+      sdkAppId: Number(values.app),
+      userId: values.user,
+      ...(expire !== undefined ? { expire } : {}),
+    });
+  } finally {
+    await admin.close();
+  }
+  if (values.json) {
+    console.log(JSON.stringify(issued, null, 2));
+    return;
+  }
+  const until = new Date(Date.parse(issued.issuedAt) + issued.expire * 1000).toISOString();
+  console.log(
+    `userSig for ${issued.userId} in SDKAppID ${issued.sdkAppId}, valid until ${until} (${admin.via})`,
+  );
+  console.log(issued.userSig);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
@@ -240,6 +308,8 @@ async function main(argv: string[]): Promise<void> {
       return start(configFromEnv());
     case 'app':
       return appCommand(args);
+    case 'usersig':
+      return userSigCommand(args);
     case undefined:
     case 'help':
     case '--help':

@@ -3,6 +3,7 @@ import { registerAccountClientRoutes } from './accounts/client-routes.js';
 import { registerLoginRoutes } from './accounts/login-routes.js';
 import { registerAppAdminRoutes } from './apps/admin-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
+import { registerCallAdminRoutes } from './calls/admin-routes.js';
 import { registerConsentRoutes } from './consent/routes.js';
 import type { Context } from './context.js';
 import { registerPushAdminRoutes } from './events/admin-routes.js';
@@ -66,6 +67,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     requireAdmin(admin, options.adminToken);
     registerAppAdminRoutes(admin, ctx);
     registerPushAdminRoutes(admin, ctx);
+    registerCallAdminRoutes(admin, ctx);
   });
 
   // The WebSocket /ws (inbox push), on the same HTTP server: upgrades never reach the routes.

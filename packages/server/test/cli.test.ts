@@ -1,7 +1,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSdkAppId, RTC_SECRET_KEY_PATTERN, verifyUserSig } from '@beckon/protocol';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildServer, operator, type Server } from './support/built-server.js';
+import { migrations } from '../src/store/sqlite/migrations.js';
+import { buildServer, operator, type Run, type Server } from './support/built-server.js';
 
 /**
  * The built `beckon` CLI as a user runs it: against a stopped server (straight to the data dir), against a
@@ -41,6 +44,18 @@ async function stop(server: Server): Promise<number | null> {
   return server.exited;
 }
 
+/** The userSig on the last line of `beckon usersig`'s output. */
+function lastLine(run: Run): string {
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run.stdout.trimEnd().split('\n').at(-1)!;
+}
+
+/** Whether a printed sig is one the app's key signed for the user (and still valid now). */
+function verifies(app: { sdkAppId: number; rtcSecretKey: string }, userId: string, userSig: string) {
+  return verifyUserSig({ sdkAppId: app.sdkAppId, secretKey: app.rtcSecretKey, userId, userSig }).ok;
+}
+
 const adminToken = () => readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
 
 beforeAll(buildServer, 120_000);
@@ -52,7 +67,7 @@ afterAll(async () => {
 });
 
 describe('beckon CLI', () => {
-  let first: { appid: string; secret: string; name: string };
+  let first: { appid: string; secret: string; name: string; sdkAppId: number; rtcSecretKey: string };
   let second: { appid: string; secret: string };
 
   test('app create against a stopped server writes to the data dir', async () => {
@@ -62,12 +77,34 @@ describe('beckon CLI', () => {
       secret: expect.stringMatching(SECRET),
     });
     expect(first.name).toBe('Shop');
+    expect(isSdkAppId(first.sdkAppId)).toBe(true);
+    expect(first.rtcSecretKey).toMatch(RTC_SECRET_KEY_PATTERN);
     expect(existsSync(join(dataDir, 'beckon.db'))).toBe(true);
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
 
     const bad = await beckon('app', 'create', '--name', 'X', '--type', 'webapp');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^beckon: app create needs --type miniprogram\|minigame/);
+  });
+
+  test('usersig against a stopped server signs from the data dir; the sig is the last line', async () => {
+    const run = await beckon('usersig', '--app', String(first.sdkAppId), '--user', 'alice_1');
+    const sig = lastLine(run);
+    expect(run.stdout).toContain(`userSig for alice_1 in SDKAppID ${first.sdkAppId}`);
+    expect(run.stdout).toContain(`data dir ${dataDir}`);
+    expect(verifies(first, 'alice_1', sig)).toBe(true);
+    expect(verifies(first, 'bob', sig)).toBe(false);
+    const json = await beckonJson<{ userSig: string; expire: number }>(
+      'usersig',
+      '--app',
+      String(first.sdkAppId),
+      '--user',
+      'bob',
+      '--expire',
+      '60',
+    );
+    expect(json.expire).toBe(60);
+    expect(verifies(first, 'bob', json.userSig)).toBe(true);
   });
 
   test('start listens on a free port (BECKON_PORT=0) and writes server.json', async () => {
@@ -135,6 +172,67 @@ describe('beckon CLI', () => {
     expect(human.stdout).toContain('pages        pages/index/index, pages/order/detail');
   });
 
+  test('reset-rtc-key and usersig through the server; app show prints the SDKAppID and the key', async () => {
+    const before = lastLine(await beckon('usersig', '--app', String(first.sdkAppId), '--user', 'carol'));
+    await eventually(() => logged(server!, 'POST', '/admin/usersig').length === 1);
+    expect(verifies(first, 'carol', before)).toBe(true);
+
+    const reset = await beckonJson<{ sdkAppId: number; rtcSecretKey: string; secret: string }>(
+      'app',
+      'reset-rtc-key',
+      first.appid,
+    );
+    await eventually(() => logged(server!, 'POST', `/admin/apps/${first.appid}/reset-rtc-key`).length === 1);
+    expect(reset.sdkAppId).toBe(first.sdkAppId);
+    expect(reset.secret).toBe(first.secret);
+    expect(reset.rtcSecretKey).toMatch(RTC_SECRET_KEY_PATTERN);
+    expect(reset.rtcSecretKey).not.toBe(first.rtcSecretKey);
+    first.rtcSecretKey = reset.rtcSecretKey;
+    expect(verifies(first, 'carol', before)).toBe(false);
+    const after = lastLine(await beckon('usersig', '--app', String(first.sdkAppId), '--user', 'carol'));
+    expect(verifies(first, 'carol', after)).toBe(true);
+
+    const shown = await beckonJson<{ sdkAppId: number; rtcSecretKey: string }>('app', 'show', first.appid);
+    expect(shown).toMatchObject({ sdkAppId: first.sdkAppId, rtcSecretKey: reset.rtcSecretKey });
+    const human = await beckon('app', 'show', first.appid);
+    expect(human.stdout).toContain(`sdkappid     ${first.sdkAppId}`);
+    expect(human.stdout).toContain(`rtc key      ${reset.rtcSecretKey}`);
+    expect(human.stdout).toContain(`beckon usersig --app ${first.sdkAppId} --user USERID`);
+    const listed = await beckonJson<{ sdkAppId: number }[]>('app', 'list');
+    expect(listed[0]).toMatchObject({ sdkAppId: first.sdkAppId });
+    expect(listed[0]).not.toHaveProperty('rtcSecretKey');
+  });
+
+  test('usersig: a bad userID, an unknown SDKAppID or a missing option exits 1 with a clear message', async () => {
+    const badUser = await beckon('usersig', '--app', String(first.sdkAppId), '--user', 'al ice');
+    expect(badUser.code).toBe(1);
+    expect(badUser.stdout).toBe('');
+    expect(badUser.stderr).toMatch(
+      /^beckon: invalid userID: 1 to 32 letters, digits, hyphens or underscores/,
+    );
+    const tooLong = await beckon('usersig', '--app', String(first.sdkAppId), '--user', 'x'.repeat(33));
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toMatch(/^beckon: invalid userID/);
+    const unknown = await beckon('usersig', '--app', '1400000000', '--user', 'alice');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/^beckon: SDKAppID not found: 1400000000\b.*\(errcode 70020\)/);
+    const noApp = await beckon('usersig', '--user', 'alice');
+    expect(noApp.code).toBe(1);
+    expect(noApp.stderr).toMatch(/^beckon: usersig needs --app SDKAPPID/);
+    const badExpire = await beckon(
+      'usersig',
+      '--app',
+      String(first.sdkAppId),
+      '--user',
+      'a',
+      '--expire',
+      '0',
+    );
+    expect(badExpire.code).toBe(1);
+    expect(badExpire.stderr).toMatch(/^beckon: usersig --expire needs SECONDS, from 1 to 1576800000/);
+  });
+
   test('an unknown app or command exits 1 with a clear message on stderr', async () => {
     const unknown = await beckon('app', 'show', 'wx0000000000000000');
     expect(unknown.code).toBe(1);
@@ -165,6 +263,11 @@ describe('beckon CLI', () => {
     const unknown = await beckon('app', 'show', 'wx0000000000000000');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^beckon: app not found: wx0000000000000000\b/);
+    const unknownSdkAppId = await beckon('usersig', '--app', '1400000000', '--user', 'alice');
+    expect(unknownSdkAppId.code).toBe(1);
+    expect(unknownSdkAppId.stderr).toMatch(/^beckon: SDKAppID not found: 1400000000\b/);
+    const sig = lastLine(await beckon('usersig', '--app', String(first.sdkAppId), '--user', 'dave'));
+    expect(verifies(first, 'dave', sig)).toBe(true);
 
     server = await startServer();
     const again = await beckonJson<{ appid: string }[]>('app', 'list');
@@ -182,5 +285,44 @@ describe('beckon CLI', () => {
     expect(existsSync(join(dataDir, 'server.json'))).toBe(true);
     const apps = await beckonJson<{ appid: string }[]>('app', 'list');
     expect(apps.map((a) => a.appid)).toEqual([first.appid, second.appid]);
+  });
+});
+
+describe('a data dir from before calling (migration 6)', () => {
+  const old = operator('beckon-cli-v5-');
+  afterAll(() => rmSync(old.dataDir, { recursive: true, force: true }));
+
+  test('its apps get an SDKAppID and an RTC key on first open, and usersig works for them', async () => {
+    // The database as the release before migration 6 left it, with one app in it.
+    const db = new Database(join(old.dataDir, 'beckon.db'));
+    db.exec(
+      'CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    for (const m of migrations.filter((m) => m.id <= 5)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, 1)').run(m.id, m.name);
+    }
+    db.prepare(
+      `INSERT INTO apps (appid, secret, name, type, original_id, owner, created_at)
+         VALUES ('wx00000000000000aa', ?, 'Old shop', 'miniprogram', 'gh_0000000000aa', 'default', 1)`,
+    ).run('a'.repeat(32));
+    db.close();
+
+    const run = await old.beckon('app', 'show', 'wx00000000000000aa', '--json');
+    expect(run.stderr).toBe('');
+    const app = JSON.parse(run.stdout) as {
+      name: string;
+      secret: string;
+      sdkAppId: number;
+      rtcSecretKey: string;
+    };
+    expect(app).toMatchObject({ name: 'Old shop', secret: 'a'.repeat(32) });
+    expect(isSdkAppId(app.sdkAppId)).toBe(true);
+    expect(app.rtcSecretKey).toMatch(RTC_SECRET_KEY_PATTERN);
+    const sig = lastLine(await old.beckon('usersig', '--app', String(app.sdkAppId), '--user', 'eve'));
+    expect(verifies(app, 'eve', sig)).toBe(true);
+    // The keys stay put: a second open does not draw new ones.
+    const again = JSON.parse((await old.beckon('app', 'show', 'wx00000000000000aa', '--json')).stdout);
+    expect(again).toMatchObject({ sdkAppId: app.sdkAppId, rtcSecretKey: app.rtcSecretKey });
   });
 });

@@ -1,5 +1,13 @@
-import { APPID_PATTERN, type AppView, SECRET_PATTERN } from '@beckon/protocol';
+import {
+  APPID_PATTERN,
+  type AppView,
+  genUserSig,
+  isSdkAppId,
+  RTC_SECRET_KEY_PATTERN,
+  SECRET_PATTERN,
+} from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { verifyAppUserSig } from '../calls/credentials.js';
 import { ADMIN_TOKEN, RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';
 
 let s: TestServer;
@@ -33,6 +41,12 @@ async function create(body: object = { name: 'Shop', type: 'miniprogram' }): Pro
   return res.json();
 }
 
+/** What the calling sign-in would say about this sig, through the verification helper. */
+async function userSig(sdkAppId: number, userId: string, sig: string) {
+  const verdict = await verifyAppUserSig(s.ctx, sdkAppId, userId, sig);
+  return verdict.ok ? { ok: true } : { ok: false, code: verdict.error.code };
+}
+
 function tokenCall(appid: string, secret: string) {
   return s.app.inject({
     method: 'GET',
@@ -49,6 +63,7 @@ describe('admin auth', () => {
       ['POST', '/admin/apps', { name: 'X', type: 'minigame' }],
       ['GET', `/admin/apps/${app.appid}`],
       ['POST', `/admin/apps/${app.appid}/reset-secret`],
+      ['POST', `/admin/apps/${app.appid}/reset-rtc-key`],
       ['POST', `/admin/apps/${app.appid}/ban`],
       ['POST', `/admin/apps/${app.appid}/unban`],
       ['PUT', `/admin/apps/${app.appid}/pages`, { pages: [] }],
@@ -85,12 +100,18 @@ describe('apps', () => {
       pages: [],
       dailySendCap: null,
       createdAt: new Date(s.clock.now()).toISOString(),
+      sdkAppId: expect.any(Number),
+      rtcSecretKey: expect.stringMatching(RTC_SECRET_KEY_PATTERN),
     });
+    expect(isSdkAppId(app.sdkAppId)).toBe(true);
+    expect(String(app.sdkAppId)).toMatch(/^14\d{8}$/);
     expect(app.appid).toMatch(/^wx[0-9a-f]{16}$/);
     expect(app.secret).toMatch(/^[0-9a-f]{32}$/);
     const other = await create();
     expect(other.appid).not.toBe(app.appid);
     expect(other.secret).not.toBe(app.secret);
+    expect(other.sdkAppId).not.toBe(app.sdkAppId);
+    expect(other.rtcSecretKey).not.toBe(app.rtcSecretKey);
     expect(other.owner).toBe('default');
     expect((await tokenCall(app.appid, app.secret)).json()).toHaveProperty('access_token');
   });
@@ -117,10 +138,12 @@ describe('apps', () => {
     const b = await create({ name: 'B', type: 'minigame' });
     const res = await admin('GET', '/admin/apps');
     expect(res.statusCode).toBe(200);
-    const { secret: _a, ...aView } = a;
-    const { secret: _b, ...bView } = b;
+    const { secret: _a, rtcSecretKey: _ak, ...aView } = a;
+    const { secret: _b, rtcSecretKey: _bk, ...bView } = b;
     expect(res.json()).toEqual({ apps: [aView, bView] });
     expect(res.body).not.toContain(a.secret);
+    expect(res.body).not.toContain(a.rtcSecretKey);
+    expect(res.json().apps[0].sdkAppId).toBe(a.sdkAppId);
 
     const shown = await admin('GET', `/admin/apps/${b.appid}`);
     expect(shown.statusCode).toBe(200);
@@ -141,12 +164,32 @@ describe('apps', () => {
     expect((await admin('GET', `/admin/apps/${app.appid}`)).json().secret).toBe(reset.secret);
   });
 
+  test('reset-rtc-key: a new key, same SDKAppID and secret; sigs signed with the old key are refused', async () => {
+    const app = await create();
+    const oldSig = genUserSig({ sdkAppId: app.sdkAppId, secretKey: app.rtcSecretKey, userId: 'alice' });
+    expect(await userSig(app.sdkAppId, 'alice', oldSig)).toEqual({ ok: true });
+    const res = await admin('POST', `/admin/apps/${app.appid}/reset-rtc-key`);
+    expect(res.statusCode).toBe(200);
+    const reset = res.json();
+    expect(reset).toEqual({ ...app, rtcSecretKey: expect.stringMatching(RTC_SECRET_KEY_PATTERN) });
+    expect(reset.rtcSecretKey).not.toBe(app.rtcSecretKey);
+    expect((await admin('GET', `/admin/apps/${app.appid}`)).json()).toEqual(reset);
+    // The apps read cache was dropped: the old key no longer verifies, the new one does.
+    expect(await userSig(app.sdkAppId, 'alice', oldSig)).toEqual({ ok: false, code: 70009 });
+    const newSig = genUserSig({ sdkAppId: app.sdkAppId, secretKey: reset.rtcSecretKey, userId: 'alice' });
+    expect(await userSig(app.sdkAppId, 'alice', newSig)).toEqual({ ok: true });
+    // The app secret (open API) is untouched.
+    expect((await tokenCall(app.appid, app.secret)).json()).toHaveProperty('access_token');
+  });
+
   test('ban and unban flip subscribeBanned, and say so without the secret', async () => {
     const app = await create();
     const banned = await admin('POST', `/admin/apps/${app.appid}/ban`);
     expect(banned.statusCode).toBe(200);
     expect(banned.json()).toMatchObject({ appid: app.appid, subscribeBanned: true });
     expect(banned.json()).not.toHaveProperty('secret');
+    expect(banned.json()).not.toHaveProperty('rtcSecretKey');
+    expect(banned.json().sdkAppId).toBe(app.sdkAppId);
     expect((await admin('GET', `/admin/apps/${app.appid}`)).json().subscribeBanned).toBe(true);
     // Banning twice is harmless.
     expect((await admin('POST', `/admin/apps/${app.appid}/ban`)).json().subscribeBanned).toBe(true);
@@ -193,6 +236,7 @@ describe('apps', () => {
     for (const appid of ['wx0000000000000000', 'nonsense', 'x'.repeat(64)]) {
       expectError(await admin('GET', `/admin/apps/${appid}`), 404, 91003);
       expectError(await admin('POST', `/admin/apps/${appid}/reset-secret`), 404, 91003);
+      expectError(await admin('POST', `/admin/apps/${appid}/reset-rtc-key`), 404, 91003);
       expectError(await admin('POST', `/admin/apps/${appid}/ban`), 404, 91003);
       expectError(await admin('POST', `/admin/apps/${appid}/unban`), 404, 91003);
       expectError(await admin('PUT', `/admin/apps/${appid}/pages`, { pages: [] }), 404, 91003);

@@ -6,6 +6,7 @@ import {
   createApp,
   getApp,
   listApps,
+  resetRtcKey,
   resetSecret,
   setDailySendCap,
   setPages,
@@ -46,6 +47,12 @@ export function registerAppAdminRoutes(app: FastifyInstance, ctx: Context): void
     '/admin/apps/:appid/reset-secret',
     { schema: { params: appidParam } },
     async (request) => toAppView(await resetSecret(ctx, request.params.appid), true),
+  );
+
+  app.post<WithAppid>(
+    '/admin/apps/:appid/reset-rtc-key',
+    { schema: { params: appidParam } },
+    async (request) => toAppView(await resetRtcKey(ctx, request.params.appid), true),
   );
 
   app.post<WithAppid>('/admin/apps/:appid/ban', { schema: { params: appidParam } }, async (request) =>

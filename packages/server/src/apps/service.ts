@@ -1,4 +1,13 @@
-import { APP_TYPES, ApiError, type AppType, type AppView, Errors } from '@beckon/protocol';
+import { randomInt } from 'node:crypto';
+import {
+  APP_TYPES,
+  ApiError,
+  type AppType,
+  type AppView,
+  Errors,
+  SDKAPPID_MAX,
+  SDKAPPID_MIN,
+} from '@beckon/protocol';
 import type { Context } from '../context.js';
 import { randomHex, sameSecret } from '../ids.js';
 import type { AppRecord } from '../store/port.js';
@@ -28,7 +37,8 @@ export function toAppView(app: AppRecord, withSecret = false): AppView {
     pages: app.pages,
     dailySendCap: app.dailySendCap,
     createdAt: new Date(app.createdAt).toISOString(),
-    ...(withSecret ? { secret: app.secret } : {}),
+    sdkAppId: app.sdkAppId,
+    ...(withSecret ? { secret: app.secret, rtcSecretKey: app.rtcSecretKey } : {}),
   };
 }
 
@@ -50,10 +60,22 @@ export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord>
       pages: [],
       dailySendCap: null,
       createdAt: ctx.clock.now(),
+      sdkAppId: newSdkAppId(),
+      rtcSecretKey: newRtcSecretKey(),
     };
-    // 64 random bits: a collision is next to impossible, but cheap to retry.
+    // A taken appid (64 random bits) or SDKAppID (1 in 10^8 per app already there) is rare: draw again.
     if (await ctx.store.apps.create(app)) return app;
   }
+}
+
+/** A random SDKAppID in Tencent's 10-digit range (protocol SDKAPPID_MIN..SDKAPPID_MAX). */
+function newSdkAppId(): number {
+  return randomInt(SDKAPPID_MIN, SDKAPPID_MAX + 1);
+}
+
+/** 32 random bytes as 64 hex characters, the shape of a TRTC console key. */
+function newRtcSecretKey(): string {
+  return randomHex(32);
 }
 
 export async function getApp(ctx: Context, appid: string): Promise<AppRecord> {
@@ -87,6 +109,15 @@ export function listApps(ctx: Context): Promise<AppRecord[]> {
 export async function resetSecret(ctx: Context, appid: string): Promise<AppRecord> {
   await getApp(ctx, appid);
   return (await ctx.store.apps.update(appid, { secret: randomHex(16) }))!;
+}
+
+/**
+ * A new RTC secret key: every userSig signed with the old one is refused from now on (70009). The SDKAppID
+ * stays, as the clients have it built in.
+ */
+export async function resetRtcKey(ctx: Context, appid: string): Promise<AppRecord> {
+  await getApp(ctx, appid);
+  return (await ctx.store.apps.update(appid, { rtcSecretKey: newRtcSecretKey() }))!;
 }
 
 /** Bans or unbans the app's subscribe-message capability (43107 on send, 20005 in the consent dialog). */

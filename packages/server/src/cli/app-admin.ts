@@ -1,16 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { AppType, AppView, PushConfigView, PushDeliveryView } from '@beckon/protocol';
+import type {
+  AppType,
+  AppView,
+  IssuedUserSig,
+  PushConfigView,
+  PushDeliveryView,
+  UserSigRequest,
+} from '@beckon/protocol';
 import { resolveAdminToken } from '../admin-token.js';
 import {
   createApp,
   getApp,
   listApps,
+  resetRtcKey,
   resetSecret,
   setDailySendCap,
   setPages,
   setSubscribeBanned,
   toAppView,
 } from '../apps/service.js';
+import { issueUserSig } from '../calls/credentials.js';
 import type { Config } from '../config.js';
 import { disablePush, getPushConfig, type PushConfigInput, setPushConfig } from '../events/config.js';
 import { type PushLogQuery, pushLog } from '../events/log.js';
@@ -23,6 +32,10 @@ export interface AppAdmin {
   list(): Promise<AppView[]>;
   show(appid: string): Promise<AppView>;
   resetSecret(appid: string): Promise<AppView>;
+  /** A new RTC secret key (userSigs signed with the old one stop working). */
+  resetRtcKey(appid: string): Promise<AppView>;
+  /** A development userSig for a user of the app with this SDKAppID (`beckon usersig`). */
+  userSig(request: UserSigRequest): Promise<IssuedUserSig>;
   setBanned(appid: string, banned: boolean): Promise<AppView>;
   setPages(appid: string, pages: string[]): Promise<AppView>;
   /** null: back to the server's default. */
@@ -58,6 +71,8 @@ export function directAdmin(config: Config): AppAdmin {
     list: async () => (await listApps(ctx)).map((a) => toAppView(a)),
     show: async (appid) => toAppView(await getApp(ctx, appid), true),
     resetSecret: async (appid) => toAppView(await resetSecret(ctx, appid), true),
+    resetRtcKey: async (appid) => toAppView(await resetRtcKey(ctx, appid), true),
+    userSig: (request) => issueUserSig(ctx, request),
     setBanned: async (appid, banned) => toAppView(await setSubscribeBanned(ctx, appid, banned)),
     setPages: async (appid, pages) => toAppView(await setPages(ctx, appid, pages)),
     setSendCap: async (appid, cap) => toAppView(await setDailySendCap(ctx, appid, cap)),
@@ -93,6 +108,8 @@ export function httpAdmin(url: string, token: string): AppAdmin {
     list: async () => (await call<{ apps: AppView[] }>('GET', '/admin/apps')).apps,
     show: (appid) => call('GET', path(appid)),
     resetSecret: (appid) => call('POST', `${path(appid)}/reset-secret`),
+    resetRtcKey: (appid) => call('POST', `${path(appid)}/reset-rtc-key`),
+    userSig: (request) => call('POST', '/admin/usersig', request),
     setBanned: (appid, banned) => call('POST', `${path(appid)}/${banned ? 'ban' : 'unban'}`),
     setPages: (appid, pages) => call('PUT', `${path(appid)}/pages`, { pages }),
     setSendCap: (appid, cap) => call('PUT', `${path(appid)}/send-cap`, { dailySendCap: cap }),

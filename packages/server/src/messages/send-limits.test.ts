@@ -213,7 +213,9 @@ describe('PUT /admin/apps/:appid/send-cap', () => {
     const res = await admin('PUT', `/admin/apps/${w.app.appid}/send-cap`, { dailySendCap: 500 });
     expect(res.json()).toEqual({
       ...(await admin('GET', `/admin/apps/${w.app.appid}`)).json(),
+      // Credentials are shown only by create, show and the resets.
       secret: undefined,
+      rtcSecretKey: undefined,
     });
     expect((await admin('GET', `/admin/apps/${w.app.appid}`)).json().dailySendCap).toBe(500);
     expect(DEFAULT_DAILY_SEND_CAP).toBe(10_000_000);

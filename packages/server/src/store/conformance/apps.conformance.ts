@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { appRecord, type StoreFixture, T0 } from './fixture.conformance.js';
 
-/** AppStore: create/get/list/update. */
+/** AppStore: create/get/getBySdkAppId/list/update. */
 export function appsConformance(f: StoreFixture): void {
   describe('apps', () => {
     test('create stores the app and get returns it field for field', async () => {
@@ -21,6 +21,44 @@ export function appsConformance(f: StoreFixture): void {
       expect(await f.store.apps.create(second)).toBe(false);
       expect(await f.store.apps.get(first.appid)).toEqual(first);
       expect(await f.store.apps.list()).toEqual([first]);
+    });
+
+    test('create returns false on a duplicate sdkAppId and stores nothing of the second app', async () => {
+      const first = appRecord();
+      expect(await f.store.apps.create(first)).toBe(true);
+      const second = appRecord({ sdkAppId: first.sdkAppId });
+      expect(await f.store.apps.create(second)).toBe(false);
+      expect(await f.store.apps.get(second.appid)).toBeUndefined();
+      expect(await f.store.apps.getBySdkAppId(first.sdkAppId)).toEqual(first);
+      expect(await f.store.apps.list()).toEqual([first]);
+    });
+
+    test('getBySdkAppId finds the app field for field; an unknown or odd number is undefined', async () => {
+      const a = appRecord({ sdkAppId: 1_400_000_001 });
+      const b = appRecord({ sdkAppId: 1_499_999_999 });
+      await f.store.apps.create(a);
+      await f.store.apps.create(b);
+      expect(await f.store.apps.getBySdkAppId(a.sdkAppId)).toEqual(a);
+      expect(await f.store.apps.getBySdkAppId(b.sdkAppId)).toEqual(b);
+      for (const unknown of [1_400_000_000, 0, -1, 1.5, Number.NaN, 2 ** 60])
+        expect(await f.store.apps.getBySdkAppId(unknown)).toBeUndefined();
+      // An app created after a miss is found (misses are not cached).
+      const later = appRecord({ sdkAppId: 1_400_000_000 });
+      await f.store.apps.create(later);
+      expect(await f.store.apps.getBySdkAppId(1_400_000_000)).toEqual(later);
+    });
+
+    test('update of the rtcSecretKey changes only the key, seen through get and getBySdkAppId', async () => {
+      const app = appRecord({ pages: ['a/b'] });
+      await f.store.apps.create(app);
+      // Read both ways first, so a read cache holding the old key would show here.
+      expect(await f.store.apps.get(app.appid)).toEqual(app);
+      expect(await f.store.apps.getBySdkAppId(app.sdkAppId)).toEqual(app);
+      const key = 'f'.repeat(64);
+      const updated = await f.store.apps.update(app.appid, { rtcSecretKey: key });
+      expect(updated).toEqual({ ...app, rtcSecretKey: key });
+      expect(await f.store.apps.get(app.appid)).toEqual(updated);
+      expect(await f.store.apps.getBySdkAppId(app.sdkAppId)).toEqual(updated);
     });
 
     test('list is empty on a fresh store', async () => {
@@ -99,7 +137,7 @@ export function appsConformance(f: StoreFixture): void {
     test('update of several fields at once applies them all', async () => {
       const app = appRecord();
       await f.store.apps.create(app);
-      const patch = { secret: 's2', subscribeBanned: true, pages: ['p/q'] };
+      const patch = { secret: 's2', subscribeBanned: true, pages: ['p/q'], rtcSecretKey: 'e'.repeat(64) };
       expect(await f.store.apps.update(app.appid, patch)).toEqual({ ...app, ...patch });
       expect(await f.store.apps.get(app.appid)).toEqual({ ...app, ...patch });
     });

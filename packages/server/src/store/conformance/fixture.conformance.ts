@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { SDKAPPID_MAX, SDKAPPID_MIN } from '@beckon/protocol';
 import { afterEach, beforeEach } from 'vitest';
 import { randomHex } from '../../ids.js';
 import type {
@@ -52,6 +54,8 @@ export function appRecord(overrides: Partial<AppRecord> = {}): AppRecord {
     pages: [],
     dailySendCap: null,
     createdAt: T0,
+    sdkAppId: randomInt(SDKAPPID_MIN, SDKAPPID_MAX + 1),
+    rtcSecretKey: randomHex(32),
     ...overrides,
   };
 }

@@ -13,14 +13,21 @@ export interface AppRecord {
   dailySendCap: number | null;
   /** ms since epoch */
   createdAt: number;
+  /** Calling: the app's SDKAppID (unique across apps, never changes) and the key its userSigs are signed with. */
+  sdkAppId: number;
+  rtcSecretKey: string;
 }
 
-export type AppPatch = Partial<Pick<AppRecord, 'secret' | 'subscribeBanned' | 'pages' | 'dailySendCap'>>;
+export type AppPatch = Partial<
+  Pick<AppRecord, 'secret' | 'subscribeBanned' | 'pages' | 'dailySendCap' | 'rtcSecretKey'>
+>;
 
 export interface AppStore {
-  /** Returns false when the appid exists already. */
+  /** Returns false (and stores nothing) when the appid or the sdkAppId exists already. */
   create(app: AppRecord): Promise<boolean>;
   get(appid: string): Promise<AppRecord | undefined>;
+  /** The app a calling client names by its SDKAppID. */
+  getBySdkAppId(sdkAppId: number): Promise<AppRecord | undefined>;
   /** Oldest first. */
   list(): Promise<AppRecord[]>;
   update(appid: string, patch: AppPatch): Promise<AppRecord | undefined>;

@@ -22,6 +22,8 @@ interface AppRow {
   pages: string;
   daily_send_cap: number | null;
   created_at: number;
+  sdk_app_id: number;
+  rtc_secret_key: string;
 }
 
 const toApp = (r: AppRow): AppRecord => ({
@@ -35,11 +37,15 @@ const toApp = (r: AppRow): AppRecord => ({
   pages: JSON.parse(r.pages) as string[],
   dailySendCap: r.daily_send_cap,
   createdAt: r.created_at,
+  sdkAppId: r.sdk_app_id,
+  rtcSecretKey: r.rtc_secret_key,
 });
 
 export class SqliteApps implements AppStore {
   /** Every send and token check reads its app: kept in memory, dropped by every write below. */
   private readonly cache = new ReadCache<AppRecord>();
+  /** sdkAppId → appid. Safe to keep: an app's sdkAppId never changes and apps are never deleted. */
+  private readonly appidBySdkAppId = new ReadCache<string>();
   private readonly sql;
 
   constructor(private readonly db: Database.Database) {
@@ -47,9 +53,11 @@ export class SqliteApps implements AppStore {
   }
 
   async create(app: AppRecord): Promise<boolean> {
+    // No conflict target: a taken appid and a taken sdk_app_id (unique index) both leave the table as it was.
     const result = this.sql(
-      `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages, daily_send_cap, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (appid) DO NOTHING`,
+      `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages, daily_send_cap,
+                         created_at, sdk_app_id, rtc_secret_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ).run(
       app.appid,
       app.secret,
@@ -61,6 +69,8 @@ export class SqliteApps implements AppStore {
       JSON.stringify(app.pages),
       app.dailySendCap,
       app.createdAt,
+      app.sdkAppId,
+      app.rtcSecretKey,
     );
     return result.changes === 1;
   }
@@ -70,6 +80,15 @@ export class SqliteApps implements AppStore {
       const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
       return row && toApp(row);
     });
+  }
+
+  async getBySdkAppId(sdkAppId: number): Promise<AppRecord | undefined> {
+    if (!Number.isSafeInteger(sdkAppId)) return undefined;
+    const appid = this.appidBySdkAppId.get(String(sdkAppId), () => {
+      const found = this.sql('SELECT appid FROM apps WHERE sdk_app_id = ?').pluck().get(sdkAppId);
+      return found as string | undefined;
+    });
+    return appid === undefined ? undefined : this.get(appid);
   }
 
   async list(): Promise<AppRecord[]> {
@@ -94,6 +113,9 @@ export class SqliteApps implements AppStore {
         }
         if (patch.pages !== undefined) {
           this.sql('UPDATE apps SET pages = ? WHERE appid = ?').run(JSON.stringify(patch.pages), appid);
+        }
+        if (patch.rtcSecretKey !== undefined) {
+          this.sql('UPDATE apps SET rtc_secret_key = ? WHERE appid = ?').run(patch.rtcSecretKey, appid);
         }
         const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
         return row && toApp(row);

@@ -1,5 +1,7 @@
+import { isSdkAppId, RTC_SECRET_KEY_PATTERN } from '@beckon/protocol';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { SqliteApps } from './apps.js';
 import { migrate, migrations } from './migrations.js';
 
 let db: Database.Database;
@@ -85,4 +87,63 @@ test('a failing migration leaves no half-applied state behind', () => {
   }
   expect(schema()).toEqual(before);
   expect(db.prepare('SELECT max(id) FROM migrations').pluck().get()).toBe(latestId);
+});
+
+/** Applies the migrations up to `id` by hand, as a release that shipped them would have. */
+function migrateUpTo(id: number): void {
+  db.exec(
+    'CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  for (const m of migrations.filter((m) => m.id <= id)) {
+    db.exec(m.sql);
+    m.run?.(db);
+    db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, 7);
+  }
+}
+
+test('migration 6: apps made before it get a unique SDKAppID and an RTC secret key, the rest kept', async () => {
+  migrateUpTo(5);
+  const insert = db.prepare(
+    `INSERT INTO apps (appid, secret, name, type, original_id, owner, pages, daily_send_cap, created_at)
+       VALUES (?, ?, ?, 'miniprogram', 'gh_000000000000', 'default', '["p/a"]', 9, ?)`,
+  );
+  const appids = ['wx0000000000000001', 'wx0000000000000002', 'wx0000000000000003'];
+  for (const [i, appid] of appids.entries()) insert.run(appid, `${i}`.repeat(32), `App ${i}`, 1000 + i);
+
+  migrate(db);
+
+  const rows = db
+    .prepare(
+      'SELECT appid, secret, name, daily_send_cap, sdk_app_id, rtc_secret_key FROM apps ORDER BY appid',
+    )
+    .all() as {
+    appid: string;
+    secret: string;
+    name: string;
+    daily_send_cap: number;
+    sdk_app_id: number;
+    rtc_secret_key: string;
+  }[];
+  expect(rows.map((r) => r.appid)).toEqual(appids);
+  for (const [i, r] of rows.entries()) {
+    expect(isSdkAppId(r.sdk_app_id)).toBe(true);
+    expect(r.rtc_secret_key).toMatch(RTC_SECRET_KEY_PATTERN);
+    expect(r).toMatchObject({ secret: `${i}`.repeat(32), name: `App ${i}`, daily_send_cap: 9 });
+  }
+  expect(new Set(rows.map((r) => r.sdk_app_id)).size).toBe(3);
+  expect(new Set(rows.map((r) => r.rtc_secret_key)).size).toBe(3);
+
+  // The store reads them, also by SDKAppID; the unique index refuses a second app with a taken SDKAppID.
+  const apps = new SqliteApps(db);
+  const first = await apps.getBySdkAppId(rows[0]!.sdk_app_id);
+  expect(first).toMatchObject({ appid: appids[0], pages: ['p/a'], rtcSecretKey: rows[0]!.rtc_secret_key });
+  expect(() =>
+    db.prepare("UPDATE apps SET sdk_app_id = ? WHERE appid = 'wx0000000000000002'").run(rows[0]!.sdk_app_id),
+  ).toThrow(/UNIQUE/);
+
+  // Migrating again leaves the keys as they are.
+  migrate(db);
+  expect(db.prepare('SELECT rtc_secret_key FROM apps ORDER BY appid').pluck().all()).toEqual(
+    rows.map((r) => r.rtc_secret_key),
+  );
 });

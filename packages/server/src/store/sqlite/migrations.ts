@@ -1,9 +1,32 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { SDKAPPID_MAX, SDKAPPID_MIN } from '@beckon/protocol';
 import type Database from 'better-sqlite3';
 
 export interface Migration {
   id: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: for data that SQL alone cannot make (random keys). */
+  run?: (db: Database.Database) => void;
+}
+
+/**
+ * Migration 6: every existing app gets an SDKAppID and an RTC secret key, drawn as `createApp` draws them
+ * (random in SDKAPPID_MIN..SDKAPPID_MAX; the unique index refuses a repeat, which is drawn again).
+ */
+function giveAppsRtcCredentials(db: Database.Database): void {
+  const apps = db.prepare('SELECT appid FROM apps WHERE sdk_app_id IS NULL ORDER BY rowid').pluck().all();
+  const set = db.prepare('UPDATE apps SET sdk_app_id = ?, rtc_secret_key = ? WHERE appid = ?');
+  for (const appid of apps) {
+    for (;;) {
+      try {
+        set.run(randomInt(SDKAPPID_MIN, SDKAPPID_MAX + 1), randomBytes(32).toString('hex'), appid);
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+      }
+    }
+  }
 }
 
 /** Append only: a migration, once released, is never edited. */
@@ -186,6 +209,18 @@ export const migrations: Migration[] = [
       CREATE INDEX push_outbox_log ON push_outbox (appid, id);
     `,
   },
+  {
+    id: 6,
+    name: 'apps: SDKAppID and RTC secret key (calling)',
+    // SQLite cannot add a NOT NULL column without a default: the adapter always writes both, and the run
+    // step fills them for the apps that exist. A unique index lets many NULLs through until then.
+    sql: `
+      ALTER TABLE apps ADD COLUMN sdk_app_id INTEGER;
+      ALTER TABLE apps ADD COLUMN rtc_secret_key TEXT;
+      CREATE UNIQUE INDEX apps_sdk_app_id ON apps (sdk_app_id);
+    `,
+    run: giveAppsRtcCredentials,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */
@@ -198,6 +233,7 @@ export function migrate(db: Database.Database): void {
     if (applied.has(m.id)) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.run?.(db);
       db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(
         m.id,
         m.name,
