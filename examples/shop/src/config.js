@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
  * @property {string} reminderTemplateId          private template of 预约到期提醒 (tid 1302)
  * @property {string | undefined} redisUrl        share the ledger between shop processes
  * @property {number} reminderPollMs              how often due reminders are looked for
+ * @property {number} [reminderRetryMs]           first backoff after a transient send failure (doubles)
  */
 
 /** Reads the shop's configuration from the environment; a missing or bad value is a clear error. */
@@ -28,6 +29,9 @@ export function configFromEnv(env = process.env) {
   const reminderPollMs = Number(env.REMINDER_POLL_MS ?? 1000);
   if (!(reminderPollMs > 0))
     throw new Error(`shop: REMINDER_POLL_MS must be positive, got ${env.REMINDER_POLL_MS}`);
+  const reminderRetryMs = Number(env.REMINDER_RETRY_MS ?? 30_000);
+  if (!(reminderRetryMs > 0))
+    throw new Error(`shop: REMINDER_RETRY_MS must be positive, got ${env.REMINDER_RETRY_MS}`);
   return {
     beckonUrl: env.BECKON_URL ?? 'http://127.0.0.1:8720',
     appId: /** @type {string} */ (env.APP_ID),
@@ -41,5 +45,6 @@ export function configFromEnv(env = process.env) {
     reminderTemplateId: /** @type {string} */ (env.REMINDER_TEMPLATE_ID),
     redisUrl: env.REDIS_URL || undefined,
     reminderPollMs,
+    reminderRetryMs,
   };
 }

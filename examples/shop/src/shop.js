@@ -29,6 +29,18 @@ const reminderData = ({ service, at, place, tip }) => ({
   thing4: { value: tip },
 });
 
+/** The largest time a `Date` holds, in ms since epoch (either side of it). */
+const MAX_TIME_MS = 8.64e15;
+
+/** A percent-encoded path segment; 400 for a malformed one (`%E0`). */
+function decodePathSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'malformed percent-encoding in the path');
+  }
+}
+
 /** `YYYY-MM-DD HH:mm` in the shop's time zone: a value the `time` keyword rule accepts. */
 const formatTime = (ms, timeZone) =>
   new Intl.DateTimeFormat('sv-SE', {
@@ -106,6 +118,7 @@ export async function startShop(config, { log = console } = {}) {
   const reminders = new ReminderSchedule({
     path: join(config.dataDir, 'reminders.json'),
     pollMs: config.reminderPollMs,
+    ...(config.reminderRetryMs ? { retryBaseMs: config.reminderRetryMs } : {}),
     log,
     send: (r) =>
       mirror.sendWithQuota({ touser: r.openid, template_id: config.reminderTemplateId, data: r.data }),
@@ -148,7 +161,8 @@ export async function startShop(config, { log = console } = {}) {
   async function book(body) {
     const openid = requireString(body, 'openid');
     const at = typeof body.at === 'number' ? body.at : Date.parse(requireString(body, 'at'));
-    if (!Number.isFinite(at))
+    // Date's range is ±8.64e15 ms; beyond it no time can be formatted.
+    if (!Number.isFinite(at) || Math.abs(at) > MAX_TIME_MS)
       throw new HttpError(400, '"at" must be an ISO time or milliseconds since epoch');
     const data = reminderData({
       service: requireString(body, 'service'),
@@ -181,7 +195,9 @@ export async function startShop(config, { log = console } = {}) {
       const result = body.result;
       if (result === null || typeof result !== 'object' || Array.isArray(result))
         throw new HttpError(400, '"result" must be the object wx.requestSubscribeMessage resolved with');
-      await mirror.reportAccepted(openid, result);
+      const { ignored } = await mirror.reportAccepted(openid, result);
+      // Ids that are not the app's templates are not counted; said back, so a stale client shows up.
+      if (ignored.length > 0) return [200, { openid, counts: await counts(openid), ignored }];
     }
     return [200, { openid, counts: await counts(openid) }];
   }
@@ -208,7 +224,7 @@ export async function startShop(config, { log = console } = {}) {
       'GET',
       /^\/ledger\/([^/]{1,128})$/,
       async (m) => {
-        const openid = decodeURIComponent(m[1]);
+        const openid = decodePathSegment(m[1]);
         return [200, { openid, counts: await counts(openid) }];
       },
     ],

@@ -113,6 +113,9 @@ async function waitFor(what, check, timeoutMs = 5000) {
 }
 
 test('an order paid: the card reaches the user who granted it; pushed events keep the ledger equal to Beckon’s', async () => {
+  // The mirror compares a change event's CreateTime (Beckon's clock) with the time of the latest accept the
+  // shop heard of (its own clock): run Beckon's test clock, which otherwise stands at 2026-01-01, at now.
+  s.clock.set(Date.now());
   const running = await shop({ push: true });
   // Message push to the shop in secure mode, as `beckon app push` sets it (the URL check goes to the shop).
   const push = await s.app.inject({
@@ -182,6 +185,7 @@ test('an order paid: the card reaches the user who granted it; pushed events kee
 
   // The user turns the template off after a new accept: the change event zeroes the shop's count.
   await subscribeAndReport(running.url, alice, [shipped], [shipped]);
+  s.clock.set(Date.now());
   const off = await s.app.inject({
     method: 'PUT',
     url: `/api/apps/${app.appid}/settings`,
@@ -225,16 +229,33 @@ test('a booking due while the shop is stopped is sent when it starts again; the 
     place: '人民路店',
   });
   expect(bad).toEqual({ status: 400, body: { error: 'argument invalid! data.thing1.value invalid' } });
-  expect(
-    (
-      await call(running.url, 'POST', '/bookings', {
-        openid: alice.openid,
-        at: 'soon',
-        service: 'a',
-        place: 'b',
-      })
-    ).status,
-  ).toBe(400);
+  for (const badAt of ['soon', 8.64e15 + 1, -1e300, 1e20]) {
+    const res = await call(running.url, 'POST', '/bookings', {
+      openid: alice.openid,
+      at: badAt,
+      service: 'a',
+      place: 'b',
+    });
+    expect(res, String(badAt)).toEqual({
+      status: 400,
+      body: { error: '"at" must be an ISO time or milliseconds since epoch' },
+    });
+  }
+  // A malformed escape in the path is the client's mistake, not the platform's.
+  expect(await call(running.url, 'GET', '/ledger/%E0')).toEqual({
+    status: 400,
+    body: { error: 'malformed percent-encoding in the path' },
+  });
+  // Ids the app does not have are not counted, and said back.
+  const forged = await call(running.url, 'POST', '/subscriptions/report', {
+    openid: alice.openid,
+    result: { errMsg: 'requestSubscribeMessage:ok', forged1: 'accept' },
+  });
+  expect(forged.body).toEqual({
+    openid: alice.openid,
+    counts: { shipped: 0, reminder: 1 },
+    ignored: ['forged1'],
+  });
 
   await stop(running);
   await sleep(at - Date.now() + 300);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkKeywordValue } from './keyword-rules.js';
+import { checkKeywordValue, firstInvalidKeyword } from './keyword-rules.js';
 
 // Per type: values WeChat's published rules accept, and values they reject (spec §2).
 const table: Record<string, { accept: (string | number)[]; reject: (string | number)[] }> = {
@@ -97,4 +97,28 @@ test('objects, arrays and booleans are never valid values; unknown types reject'
   expect(checkKeywordValue('thing', ['a'])).toBe('invalid');
   expect(checkKeywordValue('thing', true)).toBe('invalid');
   expect(checkKeywordValue('no_such_type', 'x')).toBe('invalid');
+});
+
+test('firstInvalidKeyword: the first failing keyword in the template’s order; unknown rules and extra keys pass', () => {
+  const keywords = [
+    { key: 'thing1', rule: 'thing' },
+    { key: 'enum_string2', rule: 'enum', enumValues: ['已发货'] },
+    { key: 'mystery3', rule: null },
+    { key: 'time4', rule: 'time' },
+  ];
+  const ok = { thing1: { value: '耳机' }, enum_string2: { value: '已发货' }, time4: { value: '15:01' } };
+  expect(firstInvalidKeyword(keywords, { ...ok, extra9: { value: 1 } })).toBeUndefined();
+  expect(
+    firstInvalidKeyword(keywords, { ...ok, enum_string2: { value: '已取消' }, time4: { value: '' } }),
+  ).toEqual({ key: 'enum_string2', problem: 'invalid' });
+  expect(firstInvalidKeyword(keywords, { ...ok, time4: {} })).toEqual({ key: 'time4', problem: 'is empty' });
+  // A value that is not an object, or data that is not one: empty at the first key.
+  expect(firstInvalidKeyword(keywords, { ...ok, thing1: ['耳机'] })).toEqual({
+    key: 'thing1',
+    problem: 'is empty',
+  });
+  expect(firstInvalidKeyword(keywords, [ok])).toEqual({ key: 'thing1', problem: 'is empty' });
+  expect(firstInvalidKeyword(keywords, undefined)).toEqual({ key: 'thing1', problem: 'is empty' });
+  // Only own keys count.
+  expect(firstInvalidKeyword(keywords, Object.create(ok))).toEqual({ key: 'thing1', problem: 'is empty' });
 });

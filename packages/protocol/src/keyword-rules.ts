@@ -106,3 +106,43 @@ export function checkKeywordValue(
   if (!check) return 'invalid';
   return check(text) ? 'ok' : 'invalid';
 }
+
+/** One keyword of a template and its rule: `rule` null is a type this code does not know (not checked). */
+export interface KeywordRuleOf {
+  key: string;
+  rule: string | null;
+  enumValues?: readonly string[];
+}
+
+/** The first keyword whose value fails its rule, as 47003 names it (`data.<key>.value <problem>`). */
+export interface InvalidKeyword {
+  key: string;
+  problem: Exclude<KeywordVerdict, 'ok'>;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a send's `data` against a template's keywords in the template's order, as the platform does:
+ * the first keyword without a valid `data.<key>.value` is the answer (undefined when all pass). A `data`
+ * that is missing or not an object is empty at its first key; keys the template lacks are ignored.
+ *
+ * @example
+ *   const bad = firstInvalidKeyword([{ key: 'thing1', rule: 'thing' }], { thing1: { value: '' } });
+ *   if (bad) throw ApiError.argumentInvalid(bad.key, bad.problem); // data.thing1.value is empty
+ */
+export function firstInvalidKeyword(
+  keywords: readonly KeywordRuleOf[],
+  data: unknown,
+): InvalidKeyword | undefined {
+  const fields = isPlainObject(data) ? data : {};
+  for (const k of keywords) {
+    if (k.rule === null) continue;
+    const entry = Object.hasOwn(fields, k.key) ? fields[k.key] : undefined;
+    const value = isPlainObject(entry) ? entry.value : undefined;
+    const verdict = checkKeywordValue(k.rule, value, k.enumValues);
+    if (verdict !== 'ok') return { key: k.key, problem: verdict };
+  }
+  return undefined;
+}

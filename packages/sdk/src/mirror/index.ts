@@ -1,3 +1,4 @@
+export { firstInvalidKeyword, type InvalidKeyword } from '@beckon/protocol';
 export { type LedgerSnapshot, MemoryLedgerStore, type MemoryLedgerStoreOptions } from './memory-store.js';
 export {
   createLedgerMirror,
@@ -6,14 +7,9 @@ export {
   type LedgerMirrorOptions,
   LONG_TERM_ACTIVE,
   type MirrorClient,
+  type ReportOutcome,
   type SubscribeResultReport,
 } from './mirror.js';
 export { RedisLedgerStore, type RedisLedgerStoreOptions } from './redis-store.js';
-export type { AcceptSource, LedgerEntry, LedgerStore, Reservation } from './store.js';
-export {
-  firstInvalidKeyword,
-  type KeywordRule,
-  ruleOfKey,
-  type TemplateRules,
-  templateRules,
-} from './template-rules.js';
+export type { AcceptOptions, AcceptSource, LedgerEntry, LedgerStore, Reservation } from './store.js';
+export { type KeywordRule, ruleOfKey, type TemplateRules, templateRules } from './template-rules.js';

@@ -64,20 +64,22 @@ export function ledgerStoreConformance(
 
     test('reserve takes one from count; release gives it back; never below zero', async () => {
       await store.accept('o1', 't1', 'client', DAY);
-      expect(await store.reserve('o1', 't1')).toBe('one-time');
+      expect(await store.reserve('o1', 't1')).toEqual({ kind: 'one-time', generation: 0 });
       expect(await store.get('o1', 't1')).toEqual({ count: 0, reserved: 1, active: false });
       expect(await store.reserve('o1', 't1')).toBeNull();
-      await store.release('o1', 't1');
+      await store.release('o1', 't1', 0);
       expect(await store.get('o1', 't1')).toEqual({ count: 1, reserved: 0, active: false });
       // Nothing reserved: release changes nothing.
-      await store.release('o1', 't1');
+      await store.release('o1', 't1', 0);
       expect(await store.get('o1', 't1')).toEqual({ count: 1, reserved: 0, active: false });
     });
 
     test('spend takes a reservation, else one from count, once per msgid, never below zero', async () => {
       for (let i = 0; i < 3; i++) await store.accept('o1', 't1', 'client', DAY);
-      await store.reserve('o1', 't1');
-      expect(await store.spend('o1', 't1', '1864323726461255680', DAY)).toBe(true);
+      const r = await store.reserve('o1', 't1');
+      expect(
+        await store.spend('o1', 't1', '1864323726461255680', DAY, r?.kind === 'one-time' ? r.generation : -1),
+      ).toBe(true);
       expect(await store.get('o1', 't1')).toEqual({ count: 2, reserved: 0, active: false });
       // The same msgid again (its sent event after the send's answer): nothing.
       expect(await store.spend('o1', 't1', '1864323726461255680', DAY)).toBe(false);
@@ -100,7 +102,7 @@ export function ledgerStoreConformance(
 
     test('a long-term template reserves while active and spends nothing; reset deactivates', async () => {
       await store.setActive('o1', 'lt', true);
-      expect(await store.reserve('o1', 'lt')).toBe('long-term');
+      expect(await store.reserve('o1', 'lt')).toEqual({ kind: 'long-term' });
       expect(await store.get('o1', 'lt')).toEqual({ count: 0, reserved: 0, active: true });
       await store.reset('o1', 'lt');
       expect(await store.reserve('o1', 'lt')).toBeNull();
@@ -111,24 +113,80 @@ export function ledgerStoreConformance(
 
     test('reset zeroes count and reservations: in-flight sends then refund nothing', async () => {
       for (let i = 0; i < 3; i++) await store.accept('o1', 't1', 'client', DAY);
-      await store.reserve('o1', 't1');
-      await store.reset('o1', 't1');
+      const r = await store.reserve('o1', 't1');
+      expect(await store.reset('o1', 't1')).toBe(true);
       expect(await store.get('o1', 't1')).toEqual({ count: 0, reserved: 0, active: false });
-      await store.release('o1', 't1');
+      await store.release('o1', 't1', r?.kind === 'one-time' ? r.generation : -1);
       expect(await store.spend('o1', 't1', '7', DAY)).toBe(true);
       expect(await store.get('o1', 't1')).toEqual({ count: 0, reserved: 0, active: false });
-      // A report absorbed before the reset still pairs after it (the same accept, reported late).
-      await store.accept('o1', 't2', 'event', DAY);
+      // Unmatched reports are cleared: an accept after the reset is a new one, not the other side of an old one.
+      await store.accept('o1', 't2', 'client', DAY);
       await store.reset('o1', 't2');
-      expect(await store.accept('o1', 't2', 'client', DAY)).toBe(false);
-      expect((await store.get('o1', 't2')).count).toBe(0);
+      expect(await store.accept('o1', 't2', 'event', DAY)).toBe(true);
+      expect((await store.get('o1', 't2')).count).toBe(1);
+    });
+
+    test('a send reserved before a reset spends and refunds nothing of the grants added after it', async () => {
+      await store.accept('o1', 't1', 'client', DAY);
+      const before = await store.reserve('o1', 't1');
+      expect(before).toEqual({ kind: 'one-time', generation: expect.any(Number) });
+      const oldGeneration = before?.kind === 'one-time' ? before.generation : -1;
+      await store.reset('o1', 't1');
+      await store.accept('o1', 't1', 'client', DAY);
+      // The old send succeeds: its spend takes nothing (the reset already did); the new grant stays.
+      expect(await store.spend('o1', 't1', '100', DAY, oldGeneration)).toBe(true);
+      expect(await store.get('o1', 't1')).toEqual({ count: 1, reserved: 0, active: false });
+      // A new send reserves in the new generation; an old send's failure refunds nothing into it.
+      const after = await store.reserve('o1', 't1');
+      expect(after).toEqual({ kind: 'one-time', generation: expect.any(Number) });
+      expect(after?.kind === 'one-time' && after.generation).not.toBe(oldGeneration);
+      await store.release('o1', 't1', oldGeneration);
+      expect(await store.get('o1', 't1')).toEqual({ count: 0, reserved: 1, active: false });
+      await store.release('o1', 't1', after?.kind === 'one-time' ? after.generation : -1);
+      expect(await store.get('o1', 't1')).toEqual({ count: 1, reserved: 0, active: false });
+    });
+
+    test('a reset older than the latest accept changes nothing; a newer or timeless one resets', async () => {
+      await store.accept('o1', 't1', 'client', DAY, { at: 1_700_000_100 });
+      expect(await store.reset('o1', 't1', 1_700_000_099)).toBe(false);
+      expect(await store.get('o1', 't1')).toEqual({ count: 1, reserved: 0, active: false });
+      // The popup event of that accept, arriving after the stale change, still pairs with the report.
+      expect(await store.accept('o1', 't1', 'event', DAY, { at: 1_700_000_100 })).toBe(false);
+      expect((await store.get('o1', 't1')).count).toBe(1);
+      // An older accept reported later does not move the latest accept back.
+      await store.accept('o1', 't1', 'event', DAY, { at: 1_700_000_050 });
+      expect(await store.reset('o1', 't1', 1_700_000_099)).toBe(false);
+      expect(await store.reset('o1', 't1', 1_700_000_100)).toBe(true);
+      expect((await store.get('o1', 't1')).count).toBe(0);
+      // A long-term accept counts as an accept too.
+      await store.setActive('o1', 'lt', true, 1_700_000_200);
+      expect(await store.reset('o1', 'lt', 1_700_000_199)).toBe(false);
+      expect((await store.get('o1', 'lt')).active).toBe(true);
+      // Without a time (the client's refusal, a 43101): always.
+      expect(await store.reset('o1', 'lt')).toBe(true);
+      expect((await store.get('o1', 'lt')).active).toBe(false);
+    });
+
+    test('an accept with a once id is applied once per id, also under concurrency', async () => {
+      const once = { id: 'evt-1:0', ttlMs: DAY };
+      const grew = await Promise.all(
+        Array.from({ length: 10 }, () => store.accept('o1', 't1', 'event', DAY, { once })),
+      );
+      expect(grew.filter(Boolean)).toHaveLength(1);
+      expect(await store.accept('o1', 't1', 'event', DAY, { once: { id: 'evt-1:1', ttlMs: DAY } })).toBe(
+        true,
+      );
+      // The same id on another entry is another item.
+      expect(await store.accept('o1', 't2', 'event', DAY, { once })).toBe(true);
+      expect((await store.get('o1', 't1')).count).toBe(2);
+      expect((await store.get('o1', 't2')).count).toBe(1);
     });
 
     test('200 concurrent reserves of 50 sends: exactly 50 succeed, count never below zero', async () => {
       await Promise.all(Array.from({ length: 50 }, () => store.accept('o1', 't1', 'client', DAY)));
       expect((await store.get('o1', 't1')).count).toBe(50);
       const got = await Promise.all(Array.from({ length: 200 }, () => store.reserve('o1', 't1')));
-      expect(got.filter((r) => r === 'one-time')).toHaveLength(50);
+      expect(got.filter((r) => r?.kind === 'one-time')).toHaveLength(50);
       expect(got.filter((r) => r === null)).toHaveLength(150);
       expect(await store.get('o1', 't1')).toEqual({ count: 0, reserved: 50, active: false });
       // Each msgid spent twice at once (answer and event racing): 50 spends, not 100.
@@ -143,7 +201,8 @@ export function ledgerStoreConformance(
       for (let i = 0; i < 10; i++) await store.accept('o1', 't1', 'client', DAY);
       await Promise.all(
         Array.from({ length: 100 }, async (_, i) => {
-          if ((await store.reserve('o1', 't1')) && i % 2 === 0) await store.release('o1', 't1');
+          const r = await store.reserve('o1', 't1');
+          if (r?.kind === 'one-time' && i % 2 === 0) await store.release('o1', 't1', r.generation);
         }),
       );
       const e = await store.get('o1', 't1');
@@ -151,11 +210,14 @@ export function ledgerStoreConformance(
       expect(e.count).toBeGreaterThanOrEqual(0);
     });
 
-    test('markSeen is true once per id within its TTL, also under concurrency', async () => {
+    test('markSeen is true once per id within its TTL, also under concurrency; seen tells without marking', async () => {
+      expect(await store.seen('evt-1')).toBe(false);
       const first = await Promise.all(Array.from({ length: 20 }, () => store.markSeen('evt-1', SHORT_TTL)));
       expect(first.filter(Boolean)).toHaveLength(1);
+      expect(await store.seen('evt-1')).toBe(true);
       expect(await store.markSeen('evt-2', DAY)).toBe(true);
       await sleep(SHORT_TTL + 100);
+      expect(await store.seen('evt-1')).toBe(false);
       expect(await store.markSeen('evt-1', DAY)).toBe(true);
       expect(await store.markSeen('evt-2', DAY)).toBe(false);
     });

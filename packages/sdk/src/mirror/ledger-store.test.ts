@@ -57,4 +57,15 @@ test('memory: a snapshot restores counts, pairing and seen msgids; an in-flight 
   expect(await b.spend('o1', 't1', '42', 60_000)).toBe(false);
   // The three client reports still absorb the popup events of the same accepts.
   expect(await b.accept('o1', 't1', 'event', 60_000)).toBe(false);
+  // The latest accept is kept: a change event older than it is still stale after the restart.
+  expect(await b.reset('o1', 't1', Math.floor(Date.now() / 1000) - 60)).toBe(false);
+});
+
+test('memory: a version 1 snapshot (before accept times and generations) is still read', async () => {
+  const store = new MemoryLedgerStore({
+    restore: { version: 1, entries: [['o1', 't1', 2, false]], marks: [] },
+  });
+  expect(await store.get('o1', 't1')).toEqual({ count: 2, reserved: 0, active: false });
+  expect(await store.reserve('o1', 't1')).toEqual({ kind: 'one-time', generation: 0 });
+  expect(() => new MemoryLedgerStore({ restore: { version: 3 } as never })).toThrow(/unknown version 3/);
 });

@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
-import { Errors, SUBSCRIBE_EVENTS, type SubscribeEvent, TEMPLATE_TYPES } from '@beckon/protocol';
+import {
+  ApiError,
+  Errors,
+  firstInvalidKeyword,
+  SUBSCRIBE_EVENTS,
+  type SubscribeEvent,
+  TEMPLATE_TYPES,
+} from '@beckon/protocol';
 import type { SendInput, WeChatClient } from '../client.js';
 import { WeChatError } from '../errors.js';
-import type { AcceptSource, LedgerStore } from './store.js';
-import { firstInvalidKeyword, type TemplateRules, templateRules } from './template-rules.js';
+import type { LedgerStore } from './store.js';
+import { type TemplateRules, templateRules } from './template-rules.js';
 
 /** The part of the SDK client the mirror uses: `createClient(...)` fits. */
 export interface MirrorClient {
@@ -31,22 +38,41 @@ export interface LedgerMirrorOptions {
 /** What `wx.requestSubscribeMessage` resolved with on the mini program, as the client posted it. */
 export type SubscribeResultReport = { errMsg?: string } & Record<string, unknown>;
 
-/** The count of a long-term template the user accepted: it sends until turned off. */
+/**
+ * The count of a long-term template the user accepted: it sends until turned off.
+ *
+ * @example
+ *   if ((await mirror.count(openid, visitTmpl)) === LONG_TERM_ACTIVE) showFollowUpHint();
+ */
 export const LONG_TERM_ACTIVE = Number.POSITIVE_INFINITY;
 
-export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
+/**
+ * What `applyEvent` did: `applied`; `duplicate` (a redelivery, already applied); `stale` (a change event
+ * older than a later accept of every template it names: nothing reset); `ignored` (not the mirror's event).
+ */
+export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
+
+/** What `reportAccepted` did with the ids the client posted. */
+export interface ReportOutcome {
+  /** Accepted templates of the app: counted (one-time) or made active (long-term). */
+  accepted: string[];
+  /** Ids that are not templates of the app (stale, mistyped or forged by the client): not counted. */
+  ignored: string[];
+}
 
 export interface LedgerMirror {
   /**
    * The mini program reports its `wx.requestSubscribeMessage` result: +1 per accepted one-time template
    * (`accept` and the `acceptWith…` variants), a long-term template becomes active. `reject`, `ban` and
-   * `filter` change nothing (a popup reject takes no earlier grant away, on WeChat and on Beckon).
+   * `filter` change nothing (a popup reject takes no earlier grant away, on WeChat and on Beckon). The
+   * report comes from the client, so only the app's own templates count (the list is fetched again at most
+   * once per report, for a template added meanwhile); any other id is returned as `ignored`.
    *
    * @example
    *   // POST /subscriptions/report {openid, result}
-   *   await mirror.reportAccepted(openid, { errMsg: 'requestSubscribeMessage:ok', [tmplId]: 'accept' });
+   *   const { ignored } = await mirror.reportAccepted(openid, { errMsg: 'requestSubscribeMessage:ok', [tmplId]: 'accept' });
    */
-  reportAccepted(openid: string, result: SubscribeResultReport): Promise<void>;
+  reportAccepted(openid: string, result: SubscribeResultReport): Promise<ReportOutcome>;
   /**
    * The mini program found the main switch off (`'all'`) or templates refused in `wx.getSetting`: their
    * counts go to zero.
@@ -57,8 +83,12 @@ export interface LedgerMirror {
   reportRefused(openid: string, templateIds: string[] | 'all'): Promise<void>;
   /**
    * Applies a pushed event (from `receiver.handler`): popup accept +1 (paired with the client's report of
-   * the same accept), change (reject) → 0, sent → confirms the spend of that msgid. A redelivered event
-   * changes nothing (`'duplicate'`); call events and unknown events are `'ignored'`.
+   * the same accept), change (reject) → 0 unless an accept came after it (`'stale'`), sent → confirms the
+   * spend of that msgid. A redelivered event changes nothing (`'duplicate'`); call events and unknown events
+   * are `'ignored'`. An event is recorded as applied only once applying succeeded: when this throws, answer
+   * the push with an error, and its redelivery is applied (each accept in it at most once). A change's
+   * CreateTime is the platform's clock and a client report's time is this server's, so keep this server's
+   * clock synced: a skew of s seconds misjudges only changes made within s seconds of an accept.
    *
    * @example
    *   http.createServer(receiver.handler((event) => mirror.applyEvent(event)));
@@ -88,12 +118,21 @@ export interface LedgerMirror {
    *   await mirror.checkData(reminderTmpl, { thing1: { value: '理发' }, time2: { value: '2025-05-01 15:00' } });
    */
   checkData(templateId: string, data: SendInput['data']): Promise<void>;
-  /** Forgets the cached template list (e.g. after adding a template). */
+  /**
+   * Fetches the app's template list now instead of when the cache expires (e.g. after adding or deleting a
+   * template), so sends and reports see the change at once.
+   *
+   * @example
+   *   const tmplId = await client.templates.add({ tid: 1101, kidList: [1, 2, 3, 4, 5], sceneDesc: '发货通知' });
+   *   await mirror.refreshTemplates();
+   */
   refreshTemplates(): Promise<void>;
 }
 
 const isAccept = (status: unknown) =>
   typeof status === 'string' && (status === 'accept' || status.startsWith('acceptWith'));
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 const isSubscribeEvent = (event: { Event: string }): event is SubscribeEvent =>
   (SUBSCRIBE_EVENTS as readonly string[]).includes(event.Event);
@@ -150,35 +189,45 @@ export function createLedgerMirror(options: LedgerMirrorOptions): LedgerMirror {
     return loading;
   }
 
-  /** A template's rules; a template unknown to the cache refetches the list once (it may be new). */
-  async function rulesOf(templateId: string): Promise<TemplateRules | undefined> {
-    return (await templates()).get(templateId) ?? (await templates(true)).get(templateId);
-  }
-
-  async function accepted(openid: string, templateId: string, source: AcceptSource): Promise<void> {
-    const rules = await rulesOf(templateId);
-    // Unknown to the app's list (deleted meanwhile): counted as one-time, which is what most templates are.
-    if (rules?.type === TEMPLATE_TYPES.longTerm) await store.setActive(openid, templateId, true);
-    else await store.accept(openid, templateId, source, pairTtlMs);
+  /**
+   * The rules of `ids`; when one is unknown to the cached list, the list is fetched once more (the template
+   * may be new). Ids unknown after that are missing from the map.
+   */
+  async function rulesOf(ids: readonly string[]): Promise<Map<string, TemplateRules>> {
+    const cached = await templates();
+    return ids.every((id) => cached.has(id)) ? cached : templates(true);
   }
 
   /** 40037 for a template the app does not have, 47003 for the first keyword the platform would refuse. */
   async function checkData(templateId: string, data: SendInput['data']): Promise<void> {
-    const rules = await rulesOf(templateId);
+    const rules = (await rulesOf([templateId])).get(templateId);
     if (!rules) throw new WeChatError(Errors.INVALID_TEMPLATE_ID.code, Errors.INVALID_TEMPLATE_ID.message);
-    const bad = firstInvalidKeyword(rules, data);
+    const bad = firstInvalidKeyword(rules.keywords, data);
     if (bad)
       throw new WeChatError(
         Errors.ARGUMENT_INVALID.code,
-        `argument invalid! data.${bad.key}.value ${bad.problem}`,
+        ApiError.argumentInvalid(bad.key, bad.problem).message,
       );
   }
 
+  const isLongTerm = (rules: Map<string, TemplateRules>, templateId: string) =>
+    rules.get(templateId)?.type === TEMPLATE_TYPES.longTerm;
+
   return {
     async reportAccepted(openid, result) {
-      for (const [templateId, status] of Object.entries(result)) {
-        if (templateId !== 'errMsg' && isAccept(status)) await accepted(openid, templateId, 'client');
+      const ids = Object.keys(result).filter((id) => id !== 'errMsg');
+      const rules = await rulesOf(ids);
+      const outcome: ReportOutcome = { accepted: [], ignored: [] };
+      const at = nowSeconds();
+      for (const id of ids) {
+        if (!rules.has(id)) outcome.ignored.push(id);
+        else if (isAccept(result[id])) {
+          if (isLongTerm(rules, id)) await store.setActive(openid, id, true, at);
+          else await store.accept(openid, id, 'client', pairTtlMs, { at });
+          outcome.accepted.push(id);
+        }
       }
+      return outcome;
     },
 
     async reportRefused(openid, templateIds) {
@@ -200,16 +249,35 @@ export function createLedgerMirror(options: LedgerMirrorOptions): LedgerMirror {
         }
         return applied ? 'applied' : 'duplicate';
       }
-      if (!(await store.markSeen(eventId(event), seenTtlMs))) return 'duplicate';
+      // Marked seen only after it was applied: a failure (the template list or the store unreachable) is
+      // answered with an error, and the redelivery applies it. Each accept is applied once per event item
+      // (in the store's atomic step), so a redelivery after a partial failure counts nothing twice.
+      const id = eventId(event);
+      if (await store.seen(id)) return 'duplicate';
+      const at = event.CreateTime;
+      let outcome: EventOutcome = 'applied';
       if (event.Event === 'subscribe_msg_popup_event') {
-        for (const item of event.List) {
-          if (item.SubscribeStatusString === 'accept') await accepted(openid, item.TemplateId, 'event');
+        const accepts = event.List.filter((item) => item.SubscribeStatusString === 'accept');
+        // The platform signed it: a template missing from the list (deleted meanwhile) still counts, as
+        // one-time, which is what most templates are.
+        const rules = accepts.length > 0 ? await rulesOf(accepts.map((item) => item.TemplateId)) : new Map();
+        for (const [index, item] of event.List.entries()) {
+          if (item.SubscribeStatusString !== 'accept') continue;
+          if (isLongTerm(rules, item.TemplateId)) await store.setActive(openid, item.TemplateId, true, at);
+          else
+            await store.accept(openid, item.TemplateId, 'event', pairTtlMs, {
+              at,
+              once: { id: `${id}:${index}`, ttlMs: seenTtlMs },
+            });
         }
       } else {
-        // Only rejections are pushed as changes (spec §5.3): the template was turned off.
-        for (const item of event.List) await store.reset(openid, item.TemplateId);
+        // Only rejections are pushed as changes (spec §5.3): the template was turned off, unless the user
+        // accepted it again after this event was made (a late push must not undo that accept).
+        let reset = false;
+        for (const item of event.List) if (await store.reset(openid, item.TemplateId, at)) reset = true;
+        if (!reset && event.List.length > 0) outcome = 'stale';
       }
-      return 'applied';
+      return (await store.markSeen(id, seenTtlMs)) ? outcome : 'duplicate';
     },
 
     async count(openid, templateId) {
@@ -221,6 +289,7 @@ export function createLedgerMirror(options: LedgerMirrorOptions): LedgerMirror {
       await checkData(request.template_id, request.data);
       const { touser: openid, template_id: templateId } = request;
       const reservation = await store.reserve(openid, templateId);
+      const generation = reservation?.kind === 'one-time' ? reservation.generation : undefined;
       if (reservation === null) {
         throw new WeChatError(
           Errors.USER_REFUSED.code,
@@ -235,12 +304,13 @@ export function createLedgerMirror(options: LedgerMirrorOptions): LedgerMirror {
         // we know; if it did (an answer lost on the way), its sent event spends it.
         if (err instanceof WeChatError && err.errcode === Errors.USER_REFUSED.code) {
           await store.reset(openid, templateId);
-        } else if (reservation === 'one-time') {
-          await store.release(openid, templateId);
+        } else if (generation !== undefined) {
+          await store.release(openid, templateId, generation);
         }
         throw err;
       }
-      if (reservation === 'one-time') await store.spend(openid, templateId, msgid.toString(), seenTtlMs);
+      if (generation !== undefined)
+        await store.spend(openid, templateId, msgid.toString(), seenTtlMs, generation);
       return msgid;
     },
 

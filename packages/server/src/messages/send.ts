@@ -1,8 +1,8 @@
 import {
   ApiError,
-  checkKeywordValue,
   DEFAULT_DAILY_SEND_CAP,
   Errors,
+  firstInvalidKeyword,
   type Lang,
   type MiniprogramState,
 } from '@beckon/protocol';
@@ -45,9 +45,6 @@ export interface SendOptions {
 }
 
 type Data = Record<string, { value: unknown }>;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * `POST /cgi-bin/message/subscribe/send` (spec §1.3, §3.1; DESIGN "Send"), after the access token named the
@@ -153,14 +150,9 @@ function checkPage(app: AppRecord, page: string | null | undefined): string | nu
  * object is empty at its first key. Keys the template does not have are ignored, as WeChat does.
  */
 function checkData(template: PrivateTemplateRecord, raw: unknown): Data {
-  const data: Record<string, unknown> = isObject(raw) ? raw : {};
-  const checked: Data = {};
-  for (const k of template.keywords) {
-    const entry = Object.hasOwn(data, k.key) ? data[k.key] : undefined;
-    const value = isObject(entry) ? entry.value : undefined;
-    const verdict = checkKeywordValue(k.rule, value, k.enumValues);
-    if (verdict !== 'ok') throw ApiError.argumentInvalid(k.key, verdict);
-    checked[k.key] = { value };
-  }
-  return checked;
+  const bad = firstInvalidKeyword(template.keywords, raw);
+  if (bad) throw ApiError.argumentInvalid(bad.key, bad.problem);
+  // Every keyword passed, so each is an object with a value; only the template's keys are kept.
+  const data = raw as Record<string, { value: unknown }>;
+  return Object.fromEntries(template.keywords.map((k) => [k.key, { value: data[k.key]!.value }]));
 }
