@@ -2,7 +2,8 @@
  * The one error registry. WeChat-facing routes answer HTTP 200 with `{errcode, errmsg}`; client and admin
  * routes answer the same shape with the HTTP status given here. Codes below 90000 are WeChat's own
  * (spec/subscribe-messages.md §1, §3), except the 7xxx/70xxx codes, which are Tencent IM's for userIDs and
- * userSigs (calling); 9xxxx codes are Beckon's, for routes WeChat does not have.
+ * userSigs (calling), and 2024, 6017, 8010 and 8011, TRTCCalling's and TSignaling's for call signaling;
+ * 9xxxx codes are Beckon's, for routes WeChat does not have.
  */
 export interface ErrorDef {
   readonly code: number;
@@ -81,6 +82,15 @@ export const Errors = {
   USERSIG_USER_MISMATCH: def(70013, 'userID does not match the one the userSig was made for', 401),
   USERSIG_OTHER_APP: def(70014, 'SDKAppID does not match the one the userSig was made for', 401),
   SDKAPPID_NOT_FOUND: def(70020, 'SDKAppID not found', 404),
+  // Calling signaling (spec calling.md §1.2, §1.5): TRTCCalling's and TSignaling's own codes.
+  CALL_NOT_LOGGED_IN: def(2024, 'not logged in to calling', 401),
+  SIGNALING_INVALID_PARAMETERS: def(6017, 'invalid parameters'),
+  SIGNALING_INVALID_INVITE_ID: def(8010, 'inviteID is invalid or invitation has been processed', 404),
+  SIGNALING_NO_PERMISSION: def(
+    8011,
+    'no permission: not your invitation to cancel, or not addressed to you',
+    403,
+  ),
 
   // Beckon: requests, admin and apps
   INVALID_REQUEST: def(91000, 'invalid request'),
@@ -99,6 +109,11 @@ export const Errors = {
   PUSH_URL_UNREACHABLE: def(93002, 'message push URL could not be reached', 502),
   PUSH_URL_TIMEOUT: def(93003, 'message push URL did not answer within 5 s', 504),
   PUSH_URL_WRONG_ECHO: def(93004, 'message push URL did not answer with the echostr', 502),
+
+  // Beckon: calling (server-side call state)
+  CALL_IN_PROGRESS: def(94001, 'already calling or in a call', 409),
+  CALL_NOT_FOUND: def(94002, 'not a member of that call, or it has ended', 404),
+  CALL_TOO_MANY_USERS: def(94003, 'a call holds at most 9 users, the caller included'),
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorName = keyof typeof Errors;

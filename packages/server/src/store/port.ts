@@ -1,5 +1,6 @@
 import type { AccountStore } from './ports/accounts.js';
 import type { AppStore, TokenStore } from './ports/apps.js';
+import type { CallStore } from './ports/calls.js';
 import type { ConsentStore } from './ports/consent.js';
 import type { MessageStore } from './ports/messages.js';
 import type { PushStore } from './ports/push.js';
@@ -7,6 +8,7 @@ import type { TemplateStore } from './ports/templates.js';
 
 export type * from './ports/accounts.js';
 export type * from './ports/apps.js';
+export type * from './ports/calls.js';
 export type * from './ports/consent.js';
 export type * from './ports/messages.js';
 export type * from './ports/push.js';
@@ -26,6 +28,8 @@ export interface Store {
   readonly messages: MessageStore;
   /** Message push: configurations and the outbox the consent and send transactions write to. */
   readonly push: PushStore;
+  /** Calling: calls and their records, invitations with server-enforced deadlines, per-app options. */
+  readonly calls: CallStore;
   /** Instance-wide values that must survive restarts (e.g. the secret that openids are derived with). */
   readonly settings: SettingStore;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { accountsConformance } from './conformance/accounts.conformance.js';
 import { appsConformance } from './conformance/apps.conformance.js';
+import { callsConformance } from './conformance/calls.conformance.js';
 import { consentConformance } from './conformance/consent.conformance.js';
 import {
   appAndUser,
@@ -42,6 +43,7 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     consentConformance(f);
     messagesConformance(f);
     pushConformance(f, open, options.reopen);
+    callsConformance(f, open, options.reopen);
     settingsConformance(f);
     survivalConformance(open, options.reopen);
   });

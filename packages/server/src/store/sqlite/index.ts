@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SettingStore, Store } from '../port.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteApps, SqliteTokens } from './apps.js';
+import { SqliteCalls } from './calls.js';
 import { startCheckpointer } from './checkpointer.js';
 import { openConnection } from './connection.js';
 import { SqliteConsent } from './consent.js';
@@ -42,6 +43,7 @@ export function openSqliteStore(file: string): Store {
     consent: new SqliteConsent(db, push.outbox),
     messages: new SqliteMessages(db, push.outbox),
     push,
+    calls: new SqliteCalls(db),
     settings: new SqliteSettings(db),
     async close() {
       await checkpointer?.stop();

@@ -221,6 +221,69 @@ export const migrations: Migration[] = [
     `,
     run: giveAppsRtcCredentials,
   },
+  {
+    id: 7,
+    name: 'calls: records, members, invitations with deadlines, per-app options',
+    // Invitees carry call_id and sdk_app_id (copied from their invitation) so the busy check and the
+    // login replay read one partial index each.
+    sql: `
+      CREATE TABLE calls (
+        call_id TEXT PRIMARY KEY,
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        sdk_app_id INTEGER NOT NULL,
+        caller TEXT NOT NULL,
+        call_type INTEGER NOT NULL,
+        room_id INTEGER NOT NULL,
+        group_id TEXT,
+        started_at INTEGER NOT NULL,
+        connected_at INTEGER,
+        ended_at INTEGER,
+        duration INTEGER,
+        ended_by TEXT
+      );
+      CREATE INDEX calls_by_app ON calls (appid, started_at, call_id);
+      CREATE TABLE call_members (
+        call_id TEXT NOT NULL REFERENCES calls(call_id),
+        sdk_app_id INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        session_id TEXT,
+        joined_at INTEGER NOT NULL,
+        left_at INTEGER,
+        PRIMARY KEY (call_id, user_id)
+      );
+      CREATE INDEX call_members_active ON call_members (sdk_app_id, user_id) WHERE left_at IS NULL;
+      CREATE TABLE call_invitations (
+        invite_id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL REFERENCES calls(call_id),
+        inviter TEXT NOT NULL,
+        group_id TEXT,
+        cmd TEXT NOT NULL,
+        timeout_seconds INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        deadline INTEGER NOT NULL,
+        status TEXT NOT NULL
+      );
+      CREATE INDEX call_invitations_due ON call_invitations (deadline) WHERE status = 'pending';
+      CREATE INDEX call_invitations_call ON call_invitations (call_id);
+      CREATE TABLE call_invitees (
+        invite_id TEXT NOT NULL REFERENCES call_invitations(invite_id),
+        user_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        call_id TEXT NOT NULL,
+        sdk_app_id INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        settled_at INTEGER,
+        session_id TEXT,
+        PRIMARY KEY (invite_id, user_id)
+      );
+      CREATE INDEX call_invitees_pending ON call_invitees (sdk_app_id, user_id) WHERE state = 'pending';
+      CREATE INDEX call_invitees_call ON call_invitees (call_id);
+      CREATE TABLE call_settings (
+        appid TEXT PRIMARY KEY REFERENCES apps(appid),
+        multi_device INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */

@@ -1,0 +1,84 @@
+import { type AcceptReceipt, ApiError, type ErrorDef, Errors } from '@beckon/protocol';
+import type { Answer, InvitationRecord, SettleOutcome } from '../store/port.js';
+import { afterChange, membersOf, toMember, toMembers, toUser } from './notify.js';
+import type { CallRuntime } from './runtime.js';
+import type { CallSession } from './sessions.js';
+import { inviteeWebhook } from './webhooks.js';
+
+const REFUSALS: Record<Exclude<SettleOutcome, { ok: true }>['reason'], ErrorDef> = {
+  not_found: Errors.SIGNALING_INVALID_INVITE_ID,
+  processed: Errors.SIGNALING_INVALID_INVITE_ID,
+  expired: Errors.SIGNALING_INVALID_INVITE_ID,
+  not_invitee: Errors.SIGNALING_NO_PERMISSION,
+};
+
+/** The invitation, if it is one of the session's app (inviteIDs are global, userIDs are per app). */
+export async function invitationOf(
+  rt: CallRuntime,
+  session: CallSession,
+  inviteId: unknown,
+): Promise<InvitationRecord> {
+  const invitation =
+    typeof inviteId === 'string' ? await rt.ctx.store.calls.getInvitation(inviteId) : undefined;
+  if (!invitation || invitation.sdkAppId !== session.sdkAppId)
+    throw new ApiError(Errors.SIGNALING_INVALID_INVITE_ID);
+  return invitation;
+}
+
+/** accept or reject: compare-and-set on the invitee's state, so of two devices (or nodes) only one wins. */
+async function answer(rt: CallRuntime, session: CallSession, inviteId: unknown, how: Answer) {
+  const invitation = await invitationOf(rt, session, inviteId);
+  const out = await rt.ctx.store.calls.settle(
+    invitation.inviteId,
+    session.userId,
+    how,
+    rt.ctx.clock.now(),
+    session.sessionId,
+  );
+  if (!out.ok) throw new ApiError(REFUSALS[out.reason]);
+  // The user's other devices stop ringing (multi-device; spec §5.4 OtherDeviceAccepted / OtherDeviceReject).
+  const user = { sdkAppId: session.sdkAppId, userId: session.userId };
+  for (const id of [invitation.inviteId, ...out.elsewhere])
+    toUser(
+      rt,
+      user,
+      {
+        event: 'onCallingCancel',
+        callId: out.call.callId,
+        inviteID: id,
+        reason: how === 'answered' ? 'answered_elsewhere' : 'rejected_elsewhere',
+      },
+      session.sessionId,
+    );
+  return out;
+}
+
+/**
+ * `accept()`: the session joins the call. The inviter hears USER_ACCEPT; everyone in the call hears
+ * USER_ENTER of the newcomer, and the newcomer USER_ENTER of each of them (the room's peer-join).
+ */
+export async function accept(
+  rt: CallRuntime,
+  session: CallSession,
+  inviteId: unknown,
+): Promise<AcceptReceipt> {
+  const out = await answer(rt, session, inviteId, 'answered');
+  const { call, invitation } = out;
+  const me = session.userId;
+  toMember(rt, call, invitation.inviter, { event: 'onUserAccept', callId: call.callId, userID: me });
+  toMembers(rt, call, { event: 'onUserEnter', callId: call.callId, userID: me }, me);
+  for (const other of membersOf(call, me))
+    toMember(rt, call, me, { event: 'onUserEnter', callId: call.callId, userID: other });
+  await inviteeWebhook(rt, 'call_answered_event', call, invitation, me);
+  await afterChange(rt, out);
+  return { callId: call.callId, roomID: call.roomId, callType: call.callType, members: membersOf(call) };
+}
+
+/** `reject()`: the inviter hears REJECT; a 1:1 call (or a group with nobody left to talk to) ends. */
+export async function reject(rt: CallRuntime, session: CallSession, inviteId: unknown): Promise<void> {
+  const out = await answer(rt, session, inviteId, 'rejected');
+  const { call, invitation } = out;
+  toMember(rt, call, invitation.inviter, { event: 'onReject', callId: call.callId, userID: session.userId });
+  await inviteeWebhook(rt, 'call_rejected_event', call, invitation, session.userId);
+  await afterChange(rt, out);
+}

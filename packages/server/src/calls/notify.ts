@@ -1,0 +1,76 @@
+import type { CallSignal } from '@beckon/protocol';
+import type { CallChange, CallRecord, CallUser } from '../store/port.js';
+import { isInCall } from './relay.js';
+import type { CallRuntime } from './runtime.js';
+import { endedWebhook } from './webhooks.js';
+
+const userOf = (call: CallRecord, userId: string): CallUser => ({ sdkAppId: call.sdkAppId, userId });
+
+/** Every session of the user on this node (ringing devices); nothing when they are offline. */
+export function toUser(rt: CallRuntime, user: CallUser, signal: CallSignal, exceptSession?: string): void {
+  const sessions = rt.sessions.of(user).map((s) => s.sessionId);
+  if (sessions.length === 0) return;
+  if (exceptSession === undefined) rt.deliver(user, 'all', signal);
+  else {
+    const others = sessions.filter((id) => id !== exceptSession);
+    if (others.length) rt.deliver(user, others, signal);
+  }
+}
+
+/**
+ * A member of the call, on the session that is in it. If that session is gone from this node (a restart)
+ * the user's current sessions get it instead.
+ */
+export function toMember(rt: CallRuntime, call: CallRecord, userId: string, signal: CallSignal): void {
+  const member = call.members.find((m) => m.userId === userId);
+  if (!member) return;
+  const user = userOf(call, userId);
+  if (member.sessionId && rt.sessions.get(member.sessionId)) rt.deliver(user, [member.sessionId], signal);
+  else toUser(rt, user, signal);
+}
+
+/** Members in the call now (or, for an ended call, those in it when it ended), but `except`. */
+export function membersOf(call: CallRecord, except?: string): string[] {
+  const present =
+    call.endedAt === null
+      ? call.members.filter((m) => isInCall(call, m.userId))
+      : call.members.filter((m) => m.leftAt === call.endedAt);
+  return present.map((m) => m.userId).filter((u) => u !== except);
+}
+
+export function toMembers(rt: CallRuntime, call: CallRecord, signal: CallSignal, except?: string): void {
+  for (const userId of membersOf(call, except)) toMember(rt, call, userId, signal);
+}
+
+/** Distinct users still ringing for the call (the web SDK's `_unHandledInviteeList`). */
+export function pendingOf(call: CallRecord): string[] {
+  return [...new Set(call.invitees.filter((i) => i.result === 'pending').map((i) => i.userId))];
+}
+
+/** A group call (spec §1.4): an IM group, or two or more invitees. */
+export function isGroupCall(call: CallRecord): boolean {
+  return call.groupId !== null || new Set(call.invitees.map((i) => i.userId)).size >= 2;
+}
+
+/**
+ * What every change says last: CALL_END with the talk seconds to whoever was in the call when it ended
+ * (and the `call_ended_event` webhook), or, in a running group call, the invitee list left to answer.
+ */
+export async function afterChange(rt: CallRuntime, change: CallChange): Promise<void> {
+  const { call } = change;
+  if (change.ended) {
+    toMembers(rt, call, {
+      event: 'onCallEnd',
+      callId: call.callId,
+      userID: call.endedBy ?? call.caller,
+      callEnd: call.duration ?? 0,
+    });
+    await endedWebhook(rt, call);
+  } else if (isGroupCall(call)) {
+    toMembers(rt, call, {
+      event: 'onGroupCallInviteeListUpdate',
+      callId: call.callId,
+      userIDList: pendingOf(call),
+    });
+  }
+}

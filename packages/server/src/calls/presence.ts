@@ -1,0 +1,76 @@
+import { ApiError, Errors, isUserId, type KickReason } from '@beckon/protocol';
+import { invitedSignal } from './invite.js';
+import { leaveCall } from './leave.js';
+import type { CallRuntime } from './runtime.js';
+import type { CallSession } from './sessions.js';
+
+export interface LoginRequest {
+  /** Chosen by the gateway, unique per connection. */
+  sessionId: string;
+  /** The app the userSig was verified for (credentials.ts `verifyAppUserSig`). */
+  appid: string;
+  sdkAppId: number;
+  userId: string;
+}
+
+export interface LoginResult {
+  /** Earlier sessions this login kicked out (single-device apps): the gateway closes their sockets. */
+  kicked: string[];
+  /** Invitations still ringing for the user, delivered to the new session as INVITED. */
+  ringing: number;
+}
+
+/**
+ * Leaves the calls the session is in (or that a session gone from this node had joined for the user): a
+ * session is the device that holds the media, so without it the user is out of the call.
+ */
+async function leaveCallsOf(rt: CallRuntime, session: CallSession, all: boolean): Promise<void> {
+  const calls = await rt.ctx.store.calls.activeCalls(session);
+  for (const call of calls) {
+    const joined = call.members.find((m) => m.userId === session.userId && m.leftAt === null)?.sessionId;
+    const mine = joined === session.sessionId;
+    const stale = !joined || !rt.sessions.get(joined);
+    if (mine || (all && stale)) await leaveCall(rt, call.callId, session.userId);
+  }
+}
+
+/** Ends a session: hangs up its calls (TRTCCalling's KICKED_OUT and logout both go idle), forgets it. */
+async function endSession(rt: CallRuntime, sessionId: string, kicked?: KickReason): Promise<void> {
+  const session = rt.sessions.get(sessionId);
+  if (!session) return;
+  await leaveCallsOf(rt, session, false);
+  if (kicked) rt.deliver(session, [sessionId], { event: 'onKickedOut', reason: kicked });
+  rt.sessions.remove(sessionId);
+}
+
+/**
+ * A session logs in after the gateway checked its userSig. Single-device apps (the default): the earlier
+ * sessions of the user are kicked (`multipleAccount`, spec §1.4: the later login wins). Multi-device apps:
+ * every session stays and rings. Either way the new session gets every invitation still ringing for the user
+ * (offline delivery, within the deadline only).
+ */
+export async function login(rt: CallRuntime, request: LoginRequest): Promise<LoginResult> {
+  const { sessionId, appid, sdkAppId, userId } = request;
+  if (!isUserId(userId)) throw new ApiError(Errors.INVALID_USER_ID);
+  if (typeof sessionId !== 'string' || sessionId === '' || rt.sessions.get(sessionId))
+    throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'sessionId missing or already logged in');
+  const user = { sdkAppId, userId };
+  const { multiDevice } = await rt.ctx.store.calls.settings(appid);
+  const kicked = multiDevice ? [] : rt.sessions.of(user).map((s) => s.sessionId);
+  for (const old of kicked) await endSession(rt, old, 'multipleAccount');
+  const session: CallSession = { sessionId, appid, sdkAppId, userId, loggedInAt: rt.ctx.clock.now() };
+  // Calls held by sessions this node no longer has (a restart) are left: their media is gone.
+  await leaveCallsOf(rt, session, true);
+  rt.sessions.add(session);
+  const ringing = await rt.ctx.store.calls.ringing(user, rt.ctx.clock.now());
+  for (const invitation of ringing) {
+    const call = await rt.ctx.store.calls.getCall(invitation.callId);
+    if (call) rt.deliver(user, [sessionId], invitedSignal(invitation, call));
+  }
+  return { kicked, ringing: ringing.length };
+}
+
+/** Logout, or the connection closed: the session's calls are hung up; invitations keep ringing. */
+export function logout(rt: CallRuntime, sessionId: string): Promise<void> {
+  return endSession(rt, sessionId);
+}

@@ -1,0 +1,24 @@
+import type { CallSignal } from '@beckon/protocol';
+import type { Context } from '../context.js';
+import type { CallUser } from '../store/port.js';
+import type { SessionRegistry } from './sessions.js';
+
+/**
+ * The service's only way out to clients: the gateway turns each call into frames on the named sessions'
+ * sockets (`'all'`: every session the user has). Called synchronously, after the state change committed.
+ */
+export type Deliver = (to: CallUser, sessions: readonly string[] | 'all', signal: CallSignal) => void;
+
+export interface CallLog {
+  warn(obj: object, msg: string): void;
+}
+
+/** What the service's jobs (invite, answer, leave, timeouts, presence) share. */
+export interface CallRuntime {
+  ctx: Context;
+  sessions: SessionRegistry;
+  deliver: Deliver;
+  newId(): string;
+  drawRoomId(): number;
+  log: CallLog;
+}
