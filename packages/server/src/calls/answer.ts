@@ -1,5 +1,6 @@
 import { type AcceptReceipt, ApiError, type ErrorDef, Errors } from '@beckon/protocol';
 import type { Answer, InvitationRecord, SettleOutcome } from '../store/port.js';
+import { Announcement } from './announcement.js';
 import { afterChange, membersOf, toMember, toMembers, toUser } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
@@ -26,31 +27,37 @@ export async function invitationOf(
 }
 
 /** accept or reject: compare-and-set on the invitee's state, so of two devices (or nodes) only one wins. */
-async function answer(rt: CallRuntime, session: CallSession, inviteId: unknown, how: Answer) {
+async function answer(
+  rt: CallRuntime,
+  out: Announcement,
+  session: CallSession,
+  inviteId: unknown,
+  how: Answer,
+) {
   const invitation = await invitationOf(rt, session, inviteId);
-  const out = await rt.ctx.store.calls.settle(
+  const done = await rt.ctx.store.calls.settle(
     invitation.inviteId,
     session.userId,
     how,
     rt.ctx.clock.now(),
     session.sessionId,
   );
-  if (!out.ok) throw new ApiError(REFUSALS[out.reason]);
+  if (!done.ok) throw new ApiError(REFUSALS[done.reason]);
   // The user's other devices stop ringing (multi-device; spec §5.4 OtherDeviceAccepted / OtherDeviceReject).
   const user = { sdkAppId: session.sdkAppId, userId: session.userId };
-  for (const id of [invitation.inviteId, ...out.elsewhere])
+  for (const id of [invitation.inviteId, ...done.elsewhere])
     toUser(
-      rt,
+      out,
       user,
       {
         event: 'onCallingCancel',
-        callId: out.call.callId,
+        callId: done.call.callId,
         inviteID: id,
         reason: how === 'answered' ? 'answered_elsewhere' : 'rejected_elsewhere',
       },
       session.sessionId,
     );
-  return out;
+  return done;
 }
 
 /**
@@ -62,23 +69,27 @@ export async function accept(
   session: CallSession,
   inviteId: unknown,
 ): Promise<AcceptReceipt> {
-  const out = await answer(rt, session, inviteId, 'answered');
-  const { call, invitation } = out;
+  const out = new Announcement(rt);
+  const done = await answer(rt, out, session, inviteId, 'answered');
+  const { call, invitation } = done;
   const me = session.userId;
-  toMember(rt, call, invitation.inviter, { event: 'onUserAccept', callId: call.callId, userID: me });
-  toMembers(rt, call, { event: 'onUserEnter', callId: call.callId, userID: me }, me);
+  toMember(out, call, invitation.inviter, { event: 'onUserAccept', callId: call.callId, userID: me });
+  toMembers(out, call, { event: 'onUserEnter', callId: call.callId, userID: me }, me);
   for (const other of membersOf(call, me))
-    toMember(rt, call, me, { event: 'onUserEnter', callId: call.callId, userID: other });
-  await inviteeWebhook(rt, 'call_answered_event', call, invitation, me);
-  await afterChange(rt, out);
+    toMember(out, call, me, { event: 'onUserEnter', callId: call.callId, userID: other });
+  out.webhook(() => inviteeWebhook(rt, 'call_answered_event', call, invitation, me));
+  afterChange(rt, out, done);
+  await out.flush();
   return { callId: call.callId, roomID: call.roomId, callType: call.callType, members: membersOf(call) };
 }
 
 /** `reject()`: the inviter hears REJECT; a 1:1 call (or a group with nobody left to talk to) ends. */
 export async function reject(rt: CallRuntime, session: CallSession, inviteId: unknown): Promise<void> {
-  const out = await answer(rt, session, inviteId, 'rejected');
-  const { call, invitation } = out;
-  toMember(rt, call, invitation.inviter, { event: 'onReject', callId: call.callId, userID: session.userId });
-  await inviteeWebhook(rt, 'call_rejected_event', call, invitation, session.userId);
-  await afterChange(rt, out);
+  const out = new Announcement(rt);
+  const done = await answer(rt, out, session, inviteId, 'rejected');
+  const { call, invitation } = done;
+  toMember(out, call, invitation.inviter, { event: 'onReject', callId: call.callId, userID: session.userId });
+  out.webhook(() => inviteeWebhook(rt, 'call_rejected_event', call, invitation, session.userId));
+  afterChange(rt, out, done);
+  await out.flush();
 }

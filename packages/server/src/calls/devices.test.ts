@@ -63,6 +63,22 @@ describe('multi-device (app option)', () => {
     await expect(p.service.hangup(phone)).rejects.toMatchObject({ code: 94002 });
   });
 
+  test('only the device in the call invites more people into it; another device gets 94002', async () => {
+    p = await Phones.open({ multiDevice: true });
+    const alice = await p.login('alice');
+    const phone = await p.login('bob');
+    const laptop = await p.login('bob');
+    const r = await p.service.invite(alice, { userIDList: ['bob'], type: 2 });
+    await p.service.accept(laptop, r.inviteID);
+    await p.login('carol');
+    await expect(p.service.invite(phone, { userIDList: ['carol'], type: 2 })).rejects.toMatchObject({
+      code: 94002,
+    });
+    expect((await p.ctx.store.calls.getCall(r.callId))?.invitees.map((i) => i.userId)).toEqual(['bob']);
+    const more = await p.service.invite(laptop, { userIDList: ['carol'], type: 2 });
+    expect(more.callId).toBe(r.callId);
+  });
+
   test('a reject on one device stops the others with rejected_elsewhere', async () => {
     p = await Phones.open({ multiDevice: true });
     const alice = await p.login('alice');

@@ -119,7 +119,7 @@ describe('group calls', () => {
     p.ctx.clock.advance(30_000);
     expect(await p.service.sweep()).toBe(1);
     expect(p.take(alice)).toMatchObject([
-      { event: 'onNoResp', userID: 'carol', userIDList: ['carol'] },
+      { event: 'onCallingTimeout', inviteID: r.inviteID, sponsor: 'alice', userIDList: ['carol'] },
       list([]),
     ]);
     expect(p.take(bob)).toMatchObject([list([])]);

@@ -14,8 +14,9 @@ import {
   isCallType,
   isUserId,
 } from '@beckon/protocol';
-import type { CallRecord, InvitationRecord, NewInvitation } from '../store/port.js';
-import { afterChange, membersOf, pendingOf, toMember, toUser } from './notify.js';
+import type { CallRecord, CallUser, InvitationRecord, NewInvitation } from '../store/port.js';
+import { Announcement } from './announcement.js';
+import { afterChange, membersOf, pendingOf, toMember } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
 import { inviteeWebhook } from './webhooks.js';
@@ -87,6 +88,23 @@ export function invitedSignal(invitation: InvitationRecord, call: CallRecord): C
 }
 
 /**
+ * Queues INVITED to every session the invitee has on this node; `rung` learns the invitee once the gateway
+ * took it (their timeout then is CALLING_TIMEOUT for the inviter, not NO_RESP).
+ */
+export function ring(
+  out: Announcement,
+  rung: string[],
+  user: CallUser,
+  signal: CallSignal,
+  session?: string,
+): void {
+  if (!out.sessions.online(user)) return;
+  out.deliverTracked(user, session ? [session] : 'all', signal, () => {
+    if (!rung.includes(user.userId)) rung.push(user.userId);
+  });
+}
+
+/**
  * `call()` / `groupCall()`: starts a call, or, from a member of a running call, invites more people into it
  * (spec §1.4: groupCall again while in a call uses the same room). Busy invitees are settled at once and the
  * inviter hears LINE_BUSY; the others ring on every session they have, or on login before the deadline.
@@ -101,6 +119,10 @@ export async function invite(
   const now = rt.ctx.clock.now();
   const me = { sdkAppId: session.sdkAppId, userId: session.userId };
   const running = (await store.activeCalls(me))[0];
+  // Only the device in the call invites into it (multi-device), unless that device is gone; as hangup does.
+  const joined = running?.members.find((m) => m.userId === me.userId && m.leftAt === null)?.sessionId;
+  if (joined && joined !== session.sessionId && rt.sessions.get(joined))
+    throw new ApiError(Errors.CALL_NOT_FOUND);
   const base = {
     inviteId: rt.newId(),
     inviter: session.userId,
@@ -145,21 +167,26 @@ export async function invite(
     outcome = started;
   }
   const { invitation, call } = outcome;
+  const out = new Announcement(rt);
+  const rung: string[] = [];
   for (const invitee of invitation.invitees) {
     if (invitee.state === 'busy') {
-      toMember(rt, call, session.userId, {
+      toMember(out, call, session.userId, {
         event: 'onLineBusy',
         callId: call.callId,
         sponsor: session.userId,
         userID: invitee.userId,
       });
-      await inviteeWebhook(rt, 'call_busy_event', call, invitation, invitee.userId);
+      out.webhook(() => inviteeWebhook(rt, 'call_busy_event', call, invitation, invitee.userId));
     } else {
-      toUser(rt, { sdkAppId: call.sdkAppId, userId: invitee.userId }, invitedSignal(invitation, call));
-      await inviteeWebhook(rt, 'call_invited_event', call, invitation, invitee.userId);
+      ring(out, rung, { sdkAppId: call.sdkAppId, userId: invitee.userId }, invitedSignal(invitation, call));
+      out.webhook(() => inviteeWebhook(rt, 'call_invited_event', call, invitation, invitee.userId));
     }
   }
-  await afterChange(rt, outcome);
+  afterChange(rt, out, outcome);
+  out.send();
+  if (rung.length) await store.markRung(invitation.inviteId, rung, now);
+  await out.flush();
   return {
     inviteID: invitation.inviteId,
     callId: call.callId,

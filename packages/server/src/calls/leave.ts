@@ -1,35 +1,47 @@
 import { ApiError, Errors } from '@beckon/protocol';
 import type { CallRecord } from '../store/port.js';
-import { invitationOf } from './answer.js';
+import { Announcement } from './announcement.js';
+import { invitationOf, reject } from './answer.js';
 import { afterChange, toMembers, toUser } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
 import { inviteeWebhook } from './webhooks.js';
 
-/** CALLING_CANCEL on every device of each withdrawn invitee, and its webhook. */
-async function announceCancelled(rt: CallRuntime, call: CallRecord, inviteId: string, userIds: string[]) {
-  const invitation = await rt.ctx.store.calls.getInvitation(inviteId);
-  for (const userId of userIds) {
+/** CALLING_CANCEL on every device of each withdrawn invitee, and its webhook (queued on the announcement). */
+function announceCancelled(
+  rt: CallRuntime,
+  out: Announcement,
+  call: CallRecord,
+  inviteId: string,
+  userIds: string[],
+): void {
+  for (const userId of userIds)
     toUser(
-      rt,
+      out,
       { sdkAppId: call.sdkAppId, userId },
       { event: 'onCallingCancel', callId: call.callId, inviteID: inviteId },
     );
-    if (invitation) await inviteeWebhook(rt, 'call_cancelled_event', call, invitation, userId);
-  }
+  out.webhook(async () => {
+    const invitation = await rt.ctx.store.calls.getInvitation(inviteId);
+    if (invitation)
+      for (const userId of userIds)
+        await inviteeWebhook(rt, 'call_cancelled_event', call, invitation, userId);
+  });
 }
 
 /** TSignaling `cancel(inviteID)`: only the inviter may, and only while someone still rings (else 8010). */
 export async function cancel(rt: CallRuntime, session: CallSession, inviteId: unknown): Promise<void> {
   const invitation = await invitationOf(rt, session, inviteId);
-  const out = await rt.ctx.store.calls.cancel(invitation.inviteId, session.userId, rt.ctx.clock.now());
-  if (!out.ok)
+  const done = await rt.ctx.store.calls.cancel(invitation.inviteId, session.userId, rt.ctx.clock.now());
+  if (!done.ok)
     throw new ApiError(
-      out.reason === 'not_inviter' ? Errors.SIGNALING_NO_PERMISSION : Errors.SIGNALING_INVALID_INVITE_ID,
+      done.reason === 'not_inviter' ? Errors.SIGNALING_NO_PERMISSION : Errors.SIGNALING_INVALID_INVITE_ID,
     );
-  if (out.cancelled.length === 0) throw new ApiError(Errors.SIGNALING_INVALID_INVITE_ID);
-  await announceCancelled(rt, out.call, invitation.inviteId, out.cancelled);
-  await afterChange(rt, out);
+  if (done.cancelled.length === 0) throw new ApiError(Errors.SIGNALING_INVALID_INVITE_ID);
+  const out = new Announcement(rt);
+  announceCancelled(rt, out, done.call, invitation.inviteId, done.cancelled);
+  afterChange(rt, out, done);
+  await out.flush();
 }
 
 /** The call a session is in: the one named, or the user's running call. */
@@ -47,18 +59,29 @@ async function callOf(rt: CallRuntime, session: CallSession, callId: unknown): P
 
 /**
  * `hangup()`: the user's ringing invitations are cancelled, they leave, the others hear USER_LEAVE; when at
- * most one member is left and nobody rings, the call ends (CALL_END with its talk seconds).
+ * most one member is left and nobody rings, the call ends (CALL_END with its talk seconds). From a callee
+ * still ringing (not in the call), it is reject().
  */
 export async function hangup(rt: CallRuntime, session: CallSession, callId?: unknown): Promise<void> {
-  const call = await callOf(rt, session, callId);
-  await leaveCall(rt, call.callId, session.userId);
+  const call = await callOf(rt, session, callId).catch(async (err: unknown) => {
+    // A callee still ringing hangs up: TRTCCalling's hangup() then rejects the invitation.
+    const user = { sdkAppId: session.sdkAppId, userId: session.userId };
+    const ringing = await rt.ctx.store.calls.ringing(user, rt.ctx.clock.now());
+    const invitation = ringing.find((i) => callId === undefined || i.callId === callId);
+    if (!invitation) throw err;
+    await reject(rt, session, invitation.inviteId);
+    return undefined;
+  });
+  if (call) await leaveCall(rt, call.callId, session.userId);
 }
 
 /** A member leaves (hangup, logout, kick). Quietly nothing when they are no longer in it. */
 export async function leaveCall(rt: CallRuntime, callId: string, userId: string): Promise<void> {
-  const out = await rt.ctx.store.calls.leave(callId, userId, rt.ctx.clock.now());
-  if (!out.ok) return;
-  for (const c of out.cancelled) await announceCancelled(rt, out.call, c.inviteId, c.userIds);
-  toMembers(rt, out.call, { event: 'onUserLeave', callId, userID: userId }, userId);
-  await afterChange(rt, out);
+  const done = await rt.ctx.store.calls.leave(callId, userId, rt.ctx.clock.now());
+  if (!done.ok) return;
+  const out = new Announcement(rt);
+  for (const c of done.cancelled) announceCancelled(rt, out, done.call, c.inviteId, c.userIds);
+  toMembers(out, done.call, { event: 'onUserLeave', callId, userID: userId }, userId);
+  afterChange(rt, out, done);
+  await out.flush();
 }

@@ -1,5 +1,6 @@
 import { ApiError, Errors } from '@beckon/protocol';
 import type { CallRecord } from '../store/port.js';
+import { Announcement } from './announcement.js';
 import { toMember, toMembers } from './notify.js';
 import { isInCall, mayRelay } from './relay.js';
 import type { CallRuntime } from './runtime.js';
@@ -29,20 +30,22 @@ export async function setMedia(
     throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'video must be true or false');
   if (state.audio !== undefined && typeof state.audio !== 'boolean')
     throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'audio must be true or false');
+  const out = new Announcement(rt);
   if (typeof state.video === 'boolean')
     toMembers(
-      rt,
+      out,
       call,
       { event: 'onUserVideoAvailable', callId: call.callId, userID: me, isVideoAvailable: state.video },
       me,
     );
   if (typeof state.audio === 'boolean')
     toMembers(
-      rt,
+      out,
       call,
       { event: 'onUserAudioAvailable', callId: call.callId, userID: me, isAudioAvailable: state.audio },
       me,
     );
+  out.send();
 }
 
 /** Media negotiation (SDP, ICE) to one other member of the same call, and to nobody else (mayRelay). */
@@ -56,5 +59,7 @@ export async function relay(
   const call = await joinedCall(rt, session, callId);
   if (typeof toUserId !== 'string' || !mayRelay(call, session.userId, toUserId))
     throw new ApiError(Errors.SIGNALING_NO_PERMISSION, 'the receiver is not in this call');
-  toMember(rt, call, toUserId, { event: 'onRelay', callId: call.callId, userID: session.userId, data });
+  const out = new Announcement(rt);
+  toMember(out, call, toUserId, { event: 'onRelay', callId: call.callId, userID: session.userId, data });
+  out.send();
 }

@@ -1,13 +1,17 @@
 import type { CallSignal } from '@beckon/protocol';
 import type { CallChange, CallRecord, CallUser } from '../store/port.js';
+import type { Announcement } from './announcement.js';
 import { isInCall } from './relay.js';
 import type { CallRuntime } from './runtime.js';
 import { endedWebhook } from './webhooks.js';
 
+/** Where the helpers below address signals: a command's Announcement (sent together after its commit). */
+export type Signals = Pick<Announcement, 'sessions' | 'deliver'>;
+
 const userOf = (call: CallRecord, userId: string): CallUser => ({ sdkAppId: call.sdkAppId, userId });
 
 /** Every session of the user on this node (ringing devices); nothing when they are offline. */
-export function toUser(rt: CallRuntime, user: CallUser, signal: CallSignal, exceptSession?: string): void {
+export function toUser(rt: Signals, user: CallUser, signal: CallSignal, exceptSession?: string): void {
   const sessions = rt.sessions.of(user).map((s) => s.sessionId);
   if (sessions.length === 0) return;
   if (exceptSession === undefined) rt.deliver(user, 'all', signal);
@@ -21,7 +25,7 @@ export function toUser(rt: CallRuntime, user: CallUser, signal: CallSignal, exce
  * A member of the call, on the session that is in it. If that session is gone from this node (a restart)
  * the user's current sessions get it instead.
  */
-export function toMember(rt: CallRuntime, call: CallRecord, userId: string, signal: CallSignal): void {
+export function toMember(rt: Signals, call: CallRecord, userId: string, signal: CallSignal): void {
   const member = call.members.find((m) => m.userId === userId);
   if (!member) return;
   const user = userOf(call, userId);
@@ -38,7 +42,7 @@ export function membersOf(call: CallRecord, except?: string): string[] {
   return present.map((m) => m.userId).filter((u) => u !== except);
 }
 
-export function toMembers(rt: CallRuntime, call: CallRecord, signal: CallSignal, except?: string): void {
+export function toMembers(rt: Signals, call: CallRecord, signal: CallSignal, except?: string): void {
   for (const userId of membersOf(call, except)) toMember(rt, call, userId, signal);
 }
 
@@ -55,19 +59,20 @@ export function isGroupCall(call: CallRecord): boolean {
 /**
  * What every change says last: CALL_END with the talk seconds to whoever was in the call when it ended
  * (and the `call_ended_event` webhook), or, in a running group call, the invitee list left to answer.
+ * Queued on the command's announcement, after everything else it says.
  */
-export async function afterChange(rt: CallRuntime, change: CallChange): Promise<void> {
+export function afterChange(rt: CallRuntime, out: Announcement, change: CallChange): void {
   const { call } = change;
   if (change.ended) {
-    toMembers(rt, call, {
+    toMembers(out, call, {
       event: 'onCallEnd',
       callId: call.callId,
       userID: call.endedBy ?? call.caller,
       callEnd: call.duration ?? 0,
     });
-    await endedWebhook(rt, call);
+    out.webhook(() => endedWebhook(rt, call));
   } else if (isGroupCall(call)) {
-    toMembers(rt, call, {
+    toMembers(out, call, {
       event: 'onGroupCallInviteeListUpdate',
       callId: call.callId,
       userIDList: pendingOf(call),

@@ -38,6 +38,19 @@ describe('1:1 calls, spec §1.4 (who hears what)', () => {
     expect(p.take(alice)).toEqual([]);
   });
 
+  test('hangup from a callee still ringing acts as reject (TRTCCalling): REJECT then CALL_END', async () => {
+    const r = await p.service.invite(alice, { userIDList: ['bob'], type: 1 });
+    p.clearAll();
+    await p.service.hangup(bob);
+    expect(p.take(alice)).toEqual([
+      { event: 'onReject', callId: r.callId, userID: 'bob' },
+      { event: 'onCallEnd', callId: r.callId, userID: 'bob', callEnd: 0 },
+    ]);
+    expect((await p.ctx.store.calls.getCall(r.callId))?.invitees[0]?.result).toBe('rejected');
+    await expect(p.service.hangup(bob)).rejects.toMatchObject({ code: 94002 });
+    await expect(p.service.hangup(bob, 'another-call')).rejects.toMatchObject({ code: 94002 });
+  });
+
   test('accept: alice hears USER_ACCEPT and USER_ENTER, bob USER_ENTER of alice; both in the call', async () => {
     const r = await p.service.invite(alice, { userIDList: ['bob'], type: 1 });
     p.clearAll();

@@ -1,5 +1,6 @@
 import { ApiError, Errors, isUserId, type KickReason } from '@beckon/protocol';
-import { invitedSignal } from './invite.js';
+import { Announcement } from './announcement.js';
+import { invitedSignal, ring } from './invite.js';
 import { leaveCall } from './leave.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
@@ -39,7 +40,11 @@ async function endSession(rt: CallRuntime, sessionId: string, kicked?: KickReaso
   const session = rt.sessions.get(sessionId);
   if (!session) return;
   await leaveCallsOf(rt, session, false);
-  if (kicked) rt.deliver(session, [sessionId], { event: 'onKickedOut', reason: kicked });
+  if (kicked) {
+    const out = new Announcement(rt);
+    out.deliver(session, [sessionId], { event: 'onKickedOut', reason: kicked });
+    out.send();
+  }
   rt.sessions.remove(sessionId);
 }
 
@@ -63,10 +68,18 @@ export async function login(rt: CallRuntime, request: LoginRequest): Promise<Log
   await leaveCallsOf(rt, session, true);
   rt.sessions.add(session);
   const ringing = await rt.ctx.store.calls.ringing(user, rt.ctx.clock.now());
+  const out = new Announcement(rt);
+  const rung: string[][] = [];
   for (const invitation of ringing) {
     const call = await rt.ctx.store.calls.getCall(invitation.callId);
-    if (call) rt.deliver(user, [sessionId], invitedSignal(invitation, call));
+    const marks: string[] = [];
+    rung.push(marks);
+    if (call) ring(out, marks, user, invitedSignal(invitation, call), sessionId);
   }
+  out.send();
+  const now = rt.ctx.clock.now();
+  for (const [i, invitation] of ringing.entries())
+    if (rung[i]?.length) await rt.ctx.store.calls.markRung(invitation.inviteId, [userId], now);
   return { kicked, ringing: ringing.length };
 }
 

@@ -13,7 +13,7 @@ let p: Phones;
 afterEach(() => p.close());
 
 describe('server-enforced timeouts (spec §1.4 mapping)', () => {
-  test('at the deadline the inviter hears NO_RESP and the invitee CALLING_TIMEOUT, then the 1:1 call ends', async () => {
+  test('at the deadline a rung invitee and the inviter hear CALLING_TIMEOUT, then the 1:1 call ends', async () => {
     p = await Phones.open();
     const alice = await p.login('alice');
     const bob = await p.login('bob');
@@ -25,7 +25,13 @@ describe('server-enforced timeouts (spec §1.4 mapping)', () => {
     p.ctx.clock.advance(1);
     expect(await p.service.sweep()).toBe(1);
     expect(p.take(alice)).toEqual([
-      { event: 'onNoResp', callId: r.callId, sponsor: 'alice', userID: 'bob', userIDList: ['bob'] },
+      {
+        event: 'onCallingTimeout',
+        callId: r.callId,
+        inviteID: r.inviteID,
+        sponsor: 'alice',
+        userIDList: ['bob'],
+      },
       { event: 'onCallEnd', callId: r.callId, userID: 'bob', callEnd: 0 },
     ]);
     expect(p.take(bob)).toEqual([
@@ -51,7 +57,7 @@ describe('server-enforced timeouts (spec §1.4 mapping)', () => {
     expect(await p.service.sweep()).toBe(1);
   });
 
-  test('an invitee whose browser closed still times out on time, and the inviter hears NO_RESP', async () => {
+  test('an invitee whose browser closed after ringing still times out on time (CALLING_TIMEOUT)', async () => {
     p = await Phones.open();
     const alice = await p.login('alice');
     const bob = await p.login('bob');
@@ -60,7 +66,41 @@ describe('server-enforced timeouts (spec §1.4 mapping)', () => {
     p.clearAll();
     p.ctx.clock.advance(30_000);
     expect(await p.service.sweep()).toBe(1);
-    expect(p.events(alice)).toEqual(['onNoResp', 'onCallEnd']);
+    expect(p.events(alice)).toEqual(['onCallingTimeout', 'onCallEnd']);
+  });
+
+  test('NO_RESP only for invitees never rung, one per invitation naming them all; rung ones CALLING_TIMEOUT', async () => {
+    p = await Phones.open();
+    const alice = await p.login('alice');
+    const bob = await p.login('bob');
+    const r = await p.service.invite(alice, { userIDList: ['bob', 'carol', 'dave', 'erin'], type: 1 });
+    p.ctx.clock.advance(10_000);
+    // erin was offline at the invite but got INVITED on login: she was rung too.
+    const erin = await p.login('erin');
+    expect(p.events(erin)).toEqual(['onInvited']);
+    p.clearAll();
+    p.ctx.clock.advance(20_000);
+    expect(await p.service.sweep()).toBe(4);
+    const timeout = (userId: string) => ({
+      event: 'onCallingTimeout',
+      callId: r.callId,
+      inviteID: r.inviteID,
+      sponsor: 'alice',
+      userIDList: [userId],
+    });
+    expect(p.take(alice)).toEqual([
+      timeout('bob'),
+      timeout('erin'),
+      {
+        event: 'onNoResp',
+        callId: r.callId,
+        sponsor: 'alice',
+        userID: 'carol',
+        userIDList: ['carol', 'dave'],
+      },
+      { event: 'onCallEnd', callId: r.callId, userID: 'erin', callEnd: 0 },
+    ]);
+    expect(p.take(bob)).toEqual([timeout('bob')]);
   });
 
   test('two nodes sweeping the same store fire each timeout once', async () => {
@@ -72,7 +112,10 @@ describe('server-enforced timeouts (spec §1.4 mapping)', () => {
     p.ctx.clock.advance(30_000);
     const [a, b] = await Promise.all([p.service.sweep(), other.sweep()]);
     expect(a + b).toBe(2);
-    expect(p.events(alice)).toEqual(['onNoResp', 'onNoResp', 'onCallEnd']);
+    expect(p.take(alice)).toMatchObject([
+      { event: 'onNoResp', userIDList: ['bob', 'carol'] },
+      { event: 'onCallEnd' },
+    ]);
   });
 
   test('a restarted server (new service, store reopened from its file) fires the overdue invitation', async () => {

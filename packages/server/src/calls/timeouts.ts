@@ -1,3 +1,5 @@
+import type { CallSignal } from '@beckon/protocol';
+import { Announcement } from './announcement.js';
 import { afterChange, toMember, toUser } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import { inviteeWebhook } from './webhooks.js';
@@ -7,10 +9,12 @@ const PAGE = 100;
 
 /**
  * Server-enforced timeouts (spec §1.4, §5.2): every invitation past its deadline in the store settles its
- * pending invitees as no_answer. The inviter hears NO_RESP and each invitee CALLING_TIMEOUT, whether or not
- * their browser is still open. Reads deadlines only from the store, so a restarted node (or another node on
- * the same store) fires what was due; the store's compare-and-set lets one sweeper win each invitee.
- * Returns how many invitees timed out.
+ * pending invitees as no_answer, and each invitee hears CALLING_TIMEOUT. The inviter hears, as TRTCCalling
+ * maps it: CALLING_TIMEOUT for each invitee who was rung on a live session and let it ring out (their
+ * timeout notice), then one NO_RESP naming every invitee who never got the invitation (the caller's own
+ * timer). Reads deadlines only from the store, so a restarted node (or another node on the same store) fires
+ * what was due; the store's compare-and-set lets one sweeper win each invitee. Returns how many invitees
+ * timed out.
  */
 export async function sweep(rt: CallRuntime): Promise<number> {
   const store = rt.ctx.store.calls;
@@ -22,29 +26,33 @@ export async function sweep(rt: CallRuntime): Promise<number> {
       const out = await store.expire(invitation.inviteId, now);
       if (!out) continue;
       const { call } = out;
+      const box = new Announcement(rt);
+      const sponsor = invitation.inviter;
+      const rung = new Set(out.invitation.invitees.filter((i) => i.rungAt !== null).map((i) => i.userId));
       for (const userId of out.timedOut) {
-        toMember(rt, call, invitation.inviter, {
+        const timeout: CallSignal = {
+          event: 'onCallingTimeout',
+          callId: call.callId,
+          inviteID: invitation.inviteId,
+          sponsor,
+          userIDList: [userId],
+        };
+        if (rung.has(userId)) toMember(box, call, sponsor, timeout);
+        toUser(box, { sdkAppId: call.sdkAppId, userId }, timeout);
+        box.webhook(() => inviteeWebhook(rt, 'call_no_answer_event', call, out.invitation, userId));
+      }
+      const unreached = out.timedOut.filter((u) => !rung.has(u));
+      if (unreached.length)
+        toMember(box, call, sponsor, {
           event: 'onNoResp',
           callId: call.callId,
-          sponsor: invitation.inviter,
-          userID: userId,
-          userIDList: [userId],
+          sponsor,
+          userID: unreached[0] as string,
+          userIDList: unreached,
         });
-        toUser(
-          rt,
-          { sdkAppId: call.sdkAppId, userId },
-          {
-            event: 'onCallingTimeout',
-            callId: call.callId,
-            inviteID: invitation.inviteId,
-            sponsor: invitation.inviter,
-            userIDList: [userId],
-          },
-        );
-        await inviteeWebhook(rt, 'call_no_answer_event', call, out.invitation, userId);
-      }
       total += out.timedOut.length;
-      if (out.timedOut.length) await afterChange(rt, out);
+      if (out.timedOut.length) afterChange(rt, box, out);
+      await box.flush();
     }
     if (due.length < PAGE) return total;
   }

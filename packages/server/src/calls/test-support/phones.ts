@@ -13,6 +13,10 @@ export type TestContext = ReturnType<typeof testContext>;
  */
 export class Phones {
   readonly inboxes = new Map<string, CallSignal[]>();
+  /** Sessions whose socket write throws (the gateway's `deliver` fails for them). */
+  readonly unreachable = new Set<string>();
+  /** What the service logged as warnings. */
+  readonly warnings: { obj: object; msg: string }[] = [];
   service: CallService;
   private sessions = 0;
 
@@ -46,8 +50,11 @@ export class Phones {
     return new CallService(this.ctx, {
       deliver: (to, sessions, signal) => {
         const ids = sessions === 'all' ? this.service.sessionsOf(to) : sessions;
+        const broken = ids.find((id) => this.unreachable.has(id));
+        if (broken) throw new Error(`socket of ${broken} is gone`);
         for (const id of ids) this.inbox(id).push(signal);
       },
+      log: { warn: (obj, msg) => this.warnings.push({ obj, msg }) },
     });
   }
 
@@ -86,7 +93,7 @@ export class Phones {
     for (const box of this.inboxes.values()) box.splice(0);
   }
 
-  /** The webhooks the app's outbox holds, oldest first, as (event, user, fields). */
+  /** The webhooks the app's push outbox holds, oldest first, as (event, user, fields). */
   async webhooks(): Promise<{ event: string; userId: string; data: Record<string, unknown> }[]> {
     const rows: PushDeliveryRecord[] = await this.ctx.store.push.deliveries(this.app.appid, { limit: 1000 });
     return rows

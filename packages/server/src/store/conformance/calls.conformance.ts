@@ -82,8 +82,8 @@ export function callsConformance(
         deadline: T0 + 20 * SEC,
         status: 'pending',
         invitees: [
-          { userId: 'bob', state: 'pending', settledAt: null, sessionId: null },
-          { userId: 'carol', state: 'pending', settledAt: null, sessionId: null },
+          { userId: 'bob', state: 'pending', settledAt: null, sessionId: null, rungAt: null },
+          { userId: 'carol', state: 'pending', settledAt: null, sessionId: null, rungAt: null },
         ],
       };
       expect(out).toMatchObject({ ok: true, ended: false, invitation: expected });
@@ -244,6 +244,7 @@ export function callsConformance(
         state: 'rejected',
         settledAt: T0 + SEC,
         sessionId: 'bob#1',
+        rungAt: null,
       });
 
       const two = await started(f.store, a, 'carol', ['dave']);
@@ -328,6 +329,20 @@ export function callsConformance(
         later.invitation.inviteId,
       ]);
       expect(await f.store.calls.expire('nope', T0 + 40 * SEC)).toBeUndefined();
+    });
+
+    test('markRung: the first live delivery counts, per invitee; expire keeps it', async () => {
+      const a = await app(f.store);
+      const out = await started(f.store, a, 'alice', ['bob', 'carol']);
+      const id = out.invitation.inviteId;
+      await f.store.calls.markRung(id, ['bob'], T0 + SEC);
+      await f.store.calls.markRung(id, ['bob'], T0 + 2 * SEC);
+      await f.store.calls.markRung('nope', ['bob'], T0);
+      const expired = await f.store.calls.expire(id, T0 + 30 * SEC);
+      expect(expired?.invitation.invitees.map((i) => [i.userId, i.state, i.rungAt])).toEqual([
+        ['bob', 'no_answer', T0 + SEC],
+        ['carol', 'no_answer', null],
+      ]);
     });
 
     test('ringing: what a user logging in still has to answer, before its deadline', async () => {

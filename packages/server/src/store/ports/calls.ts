@@ -64,6 +64,11 @@ export interface InvitationInvitee {
   state: InviteeState;
   settledAt: number | null;
   sessionId: string | null;
+  /**
+   * When INVITED first reached a live session of theirs; null if it never did (offline). At the deadline
+   * the inviter hears CALLING_TIMEOUT for a rung invitee and NO_RESP for the others (spec §1.4).
+   */
+  rungAt: number | null;
 }
 
 /** One invite action (TSignaling `invite`/`inviteInGroup`): its invitees and the av_call data. */
@@ -199,6 +204,8 @@ export interface CallStore {
   ): Promise<SettleOutcome>;
   /** The inviter withdraws: every pending invitee becomes cancelled. */
   cancel(inviteId: string, by: string, at: number): Promise<CancelOutcome>;
+  /** Notes that INVITED reached a live session of these invitees (the first time counts). */
+  markRung(inviteId: string, userIds: string[], at: number): Promise<void>;
   /** Every pending invitee of an invitation whose deadline is at or before `at` becomes no_answer. */
   expire(inviteId: string, at: number): Promise<ExpireOutcome>;
   /** A member hangs up: their ringing invitations are cancelled, they leave, the end rule applies. */

@@ -117,12 +117,13 @@ export class CallReader {
     const r = this.invitationRow(inviteId);
     if (!r) return undefined;
     const invitees = this.sql(
-      'SELECT user_id, state, settled_at, session_id FROM call_invitees WHERE invite_id = ? ORDER BY position',
+      'SELECT user_id, state, settled_at, session_id, rung_at FROM call_invitees WHERE invite_id = ? ORDER BY position',
     ).all(inviteId) as {
       user_id: string;
       state: InviteeState;
       settled_at: number | null;
       session_id: string | null;
+      rung_at: number | null;
     }[];
     return {
       inviteId: r.invite_id,
@@ -143,6 +144,7 @@ export class CallReader {
         state: i.state,
         settledAt: i.settled_at,
         sessionId: i.session_id,
+        rungAt: i.rung_at,
       })),
     };
   }

@@ -147,6 +147,15 @@ export class SqliteCalls implements CallStore {
       .immediate();
   }
 
+  async markRung(inviteId: string, userIds: string[], at: number): Promise<void> {
+    const mark = this.sql(
+      'UPDATE call_invitees SET rung_at = ? WHERE invite_id = ? AND user_id = ? AND rung_at IS NULL',
+    );
+    this.db.transaction(() => {
+      for (const userId of userIds) mark.run(at, inviteId, userId);
+    })();
+  }
+
   async expire(inviteId: string, at: number): Promise<ExpireOutcome> {
     return this.db
       .transaction((): ExpireOutcome => {

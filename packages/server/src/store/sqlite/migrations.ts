@@ -284,6 +284,11 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 8,
+    name: 'calls: when an invitee was rung on a live session (NO_RESP versus CALLING_TIMEOUT)',
+    sql: 'ALTER TABLE call_invitees ADD COLUMN rung_at INTEGER;',
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */

@@ -1,0 +1,62 @@
+import type { CallSignal } from '@beckon/protocol';
+import type { CallUser } from '../store/port.js';
+import type { CallRuntime, Deliver } from './runtime.js';
+import type { SessionRegistry } from './sessions.js';
+
+interface Queued {
+  to: CallUser;
+  sessions: readonly string[] | 'all';
+  signal: CallSignal;
+  /** Told when the gateway took the signal (it did not throw). */
+  sent?: () => void;
+}
+
+/**
+ * What one command says, gathered after its store commit and sent in one synchronous run: signals first
+ * (nothing can interleave between the commit and them, so no other command's signal overtakes one of this
+ * change), then the webhooks, which await the push outbox. A throwing `deliver` is logged and skips only that
+ * signal.
+ */
+export class Announcement {
+  private readonly signals: Queued[] = [];
+  private readonly hooks: (() => Promise<void>)[] = [];
+
+  constructor(private readonly rt: CallRuntime) {}
+
+  /** The registry the notify helpers address sessions by. */
+  get sessions(): SessionRegistry {
+    return this.rt.sessions;
+  }
+
+  /** Queues a signal (same shape as the gateway's Deliver). */
+  readonly deliver: Deliver = (to, sessions, signal) => {
+    this.signals.push({ to, sessions, signal });
+  };
+
+  /** Queues a signal and learns whether the gateway took it. */
+  deliverTracked(to: CallUser, sessions: readonly string[] | 'all', signal: CallSignal, sent: () => void) {
+    this.signals.push({ to, sessions, signal, sent });
+  }
+
+  webhook(hook: () => Promise<void>): void {
+    this.hooks.push(hook);
+  }
+
+  /** Sends every queued signal now, synchronously, in order. */
+  send(): void {
+    for (const q of this.signals.splice(0)) {
+      try {
+        this.rt.deliver(q.to, q.sessions, q.signal);
+        q.sent?.();
+      } catch (err) {
+        this.rt.log.warn({ err, event: q.signal.event, userId: q.to.userId }, 'call signal not delivered');
+      }
+    }
+  }
+
+  /** Sends the signals, then writes the webhooks (each already logs its own failure). */
+  async flush(): Promise<void> {
+    this.send();
+    for (const hook of this.hooks.splice(0)) await hook();
+  }
+}
