@@ -152,3 +152,19 @@ export const CALL_EVENTS = [
 ] as const;
 export type CallEventName = (typeof CALL_EVENTS)[number];
 export type PushEventName = SubscribeEventName | CallEventName;
+
+export const isCallEvent = (event: unknown): event is CallEventName =>
+  (CALL_EVENTS as readonly unknown[]).includes(event);
+
+/**
+ * A call event on the wire: WeChat's event head (`FromUserName` is the RTC userID the event is about) and
+ * the calling module's fields, PascalCase.
+ */
+export interface CallEvent {
+  ToUserName: string;
+  FromUserName: string;
+  CreateTime: number;
+  MsgType: 'event';
+  Event: CallEventName;
+  [field: string]: unknown;
+}

@@ -1,6 +1,6 @@
 import {
-  CALL_EVENTS,
-  type CallEventName,
+  type CallEvent,
+  isCallEvent,
   SUBSCRIBE_EVENTS,
   type SubscribeEvent,
   type SubscribeEventName,
@@ -8,19 +8,7 @@ import {
 } from '@beckon/protocol';
 import { PushError } from './errors.js';
 
-/**
- * A call event (Beckon's own, JSON only). Only the envelope is typed here; the call fields arrive with the
- * calling feature.
- */
-export interface CallEvent {
-  ToUserName: string;
-  /** The openid of the user the event is about. */
-  FromUserName: string;
-  CreateTime: number;
-  MsgType: 'event';
-  Event: CallEventName;
-  [field: string]: unknown;
-}
+export type { CallEvent };
 
 /** What the receiver hands you: a subscribe-message event (List always an array) or a call event. */
 export type PushEvent = SubscribeEvent | CallEvent;
@@ -92,7 +80,7 @@ export function toPushEvent(message: Record<string, unknown>): PushEvent {
       List: listOf(message, name).map((raw) => item(name, raw)),
     } as unknown as SubscribeEvent;
   }
-  if ((CALL_EVENTS as readonly unknown[]).includes(event)) {
+  if (isCallEvent(event)) {
     const { Encrypt: _encrypt, ...fields } = message;
     return {
       ...fields,
@@ -100,7 +88,7 @@ export function toPushEvent(message: Record<string, unknown>): PushEvent {
       FromUserName: text(message, 'FromUserName'),
       CreateTime: createTime(message.CreateTime),
       MsgType: 'event',
-      Event: event as CallEventName,
+      Event: event,
     };
   }
   throw new PushError(

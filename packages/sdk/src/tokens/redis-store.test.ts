@@ -68,7 +68,7 @@ if (!REDIS_URL) {
     });
     afterAll(() => live.close());
 
-    function runChild(env: Record<string, string>): Promise<{ tokens: string[]; lists: number }> {
+    function runChild(env: Record<string, string>): Promise<{ tokens: string[] }> {
       return new Promise((resolve, reject) => {
         execFile(
           process.execPath,
@@ -104,7 +104,6 @@ if (!REDIS_URL) {
         expect(b.tokens).toEqual(a.tokens);
         expect(live.hits(path)).toBe(1);
         // 5 calls each and not one more: a 40001 would have shown up as a retry.
-        expect(a.lists + b.lists).toBe(10);
         expect(live.hits('/wxaapi/newtmpl/gettemplate') - listedBefore).toBe(10);
       });
     }

@@ -1,11 +1,10 @@
 import {
-  CALL_EVENTS,
-  type CallEventName,
+  type CallEvent,
   encryptedPushBody,
   encryptPush,
   eventToJson,
   eventToXml,
-  type PushEventName,
+  isCallEvent,
   pushMessageSignature,
   type SubscribeEvent,
 } from '@beckon/protocol';
@@ -20,20 +19,8 @@ export interface Parties {
   openid: string;
 }
 
-/** A call event (Beckon's own; JSON only): the common head and the calling module's fields. */
-export type CallEventBody = {
-  ToUserName: string;
-  FromUserName: string;
-  CreateTime: number;
-  MsgType: 'event';
-  Event: CallEventName;
-} & Record<string, unknown>;
-
-const isCallEvent = (event: PushEventName): event is CallEventName =>
-  (CALL_EVENTS as readonly string[]).includes(event);
-
 /** The event in WeChat's shape (spec §5.2–5.4), from the facts the outbox kept. */
-export function renderEvent(row: PushDeliveryRecord, to: Parties): SubscribeEvent | CallEventBody {
+export function renderEvent(row: PushDeliveryRecord, to: Parties): SubscribeEvent | CallEvent {
   const head = {
     ToUserName: to.originalId,
     FromUserName: to.openid,

@@ -15,6 +15,6 @@ const client = createClient({
 // Both processes start their burst at the same moment, so their first fetches really race.
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(env.START_AT) - Date.now())));
 const tokens = await Promise.all(Array.from({ length: 20 }, () => client.getAccessToken()));
-const lists = await Promise.all(Array.from({ length: 5 }, () => client.templates.list()));
-process.stdout.write(`${JSON.stringify({ tokens: [...new Set(tokens)], lists: lists.length })}\n`);
+await Promise.all(Array.from({ length: 5 }, () => client.templates.list()));
+process.stdout.write(`${JSON.stringify({ tokens: [...new Set(tokens)] })}\n`);
 await tokenStore.close();

@@ -37,15 +37,8 @@ export interface CallInviteeRecord {
   sessionId: string | null;
 }
 
-export interface CallRecord {
-  callId: string;
-  appid: string;
-  sdkAppId: number;
-  caller: string;
-  callType: CallType;
-  roomId: number;
-  groupId: string | null;
-  startedAt: number;
+/** A call as the store keeps it: what it started with, and what happened since. */
+export interface CallRecord extends NewCall {
   /** The first answer; null while (or if) nobody answered. */
   connectedAt: number | null;
   endedAt: number | null;
