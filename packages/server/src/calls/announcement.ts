@@ -12,14 +12,13 @@ interface Queued {
 }
 
 /**
- * What one command says, gathered after its store commit and sent in one synchronous run: signals first
- * (nothing can interleave between the commit and them, so no other command's signal overtakes one of this
- * change), then the webhooks, which await the push outbox. A throwing `deliver` is logged and skips only that
- * signal.
+ * What one command says, gathered after its store commit and sent in one synchronous run: nothing can
+ * interleave between the commit and them, so no other command's signal overtakes one of this change. (Its
+ * webhooks were written with the commit: calls/webhooks.ts.) A throwing `deliver` is logged and skips only
+ * that signal.
  */
 export class Announcement {
   private readonly signals: Queued[] = [];
-  private readonly hooks: (() => Promise<void>)[] = [];
 
   constructor(private readonly rt: CallRuntime) {}
 
@@ -38,13 +37,11 @@ export class Announcement {
     this.signals.push({ to, sessions, signal, sent });
   }
 
-  webhook(hook: () => Promise<void>): void {
-    this.hooks.push(hook);
-  }
-
   /** Sends every queued signal now, synchronously, in order. */
   send(): void {
     for (const q of this.signals.splice(0)) {
+      // A session replaying what rings for it (presence.ts login) learns the invitations it heard of.
+      if ('inviteID' in q.signal) this.rt.sessions.heard(q.to, q.sessions, q.signal.inviteID);
       try {
         this.rt.deliver(q.to, q.sessions, q.signal);
         q.sent?.();
@@ -52,11 +49,5 @@ export class Announcement {
         this.rt.log.warn({ err, event: q.signal.event, userId: q.to.userId }, 'call signal not delivered');
       }
     }
-  }
-
-  /** Sends the signals, then writes the webhooks (each already logs its own failure). */
-  async flush(): Promise<void> {
-    this.send();
-    for (const hook of this.hooks.splice(0)) await hook();
   }
 }

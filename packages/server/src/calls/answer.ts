@@ -1,10 +1,10 @@
 import { type AcceptReceipt, ApiError, type ErrorDef, Errors } from '@beckon/protocol';
 import type { Answer, InvitationRecord, SettleOutcome } from '../store/port.js';
 import { Announcement } from './announcement.js';
-import { afterChange, membersOf, toMember, toMembers, toUser } from './notify.js';
+import { afterChange, membersOf, toAnswerListeners, toMember, toMembers, toUser } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
-import { inviteeWebhook } from './webhooks.js';
+import { answeredEvents } from './webhooks.js';
 
 const REFUSALS: Record<Exclude<SettleOutcome, { ok: true }>['reason'], ErrorDef> = {
   not_found: Errors.SIGNALING_INVALID_INVITE_ID,
@@ -35,12 +35,15 @@ async function answer(
   how: Answer,
 ) {
   const invitation = await invitationOf(rt, session, inviteId);
+  const at = rt.ctx.clock.now();
   const done = await rt.ctx.store.calls.settle(
     invitation.inviteId,
     session.userId,
     how,
-    rt.ctx.clock.now(),
+    at,
     session.sessionId,
+    (o) => answeredEvents(o, session.userId, at),
+    rt.nodeId,
   );
   if (!done.ok) throw new ApiError(REFUSALS[done.reason]);
   // The user's other devices stop ringing (multi-device; spec §5.4 OtherDeviceAccepted / OtherDeviceReject).
@@ -61,8 +64,9 @@ async function answer(
 }
 
 /**
- * `accept()`: the session joins the call. The inviter hears USER_ACCEPT; everyone in the call hears
- * USER_ENTER of the newcomer, and the newcomer USER_ENTER of each of them (the room's peer-join).
+ * `accept()`: the session joins the call. The inviter hears USER_ACCEPT (with a groupID: the whole group,
+ * see toAnswerListeners); everyone in the call hears USER_ENTER of the newcomer, and the newcomer USER_ENTER
+ * of each of them (the room's peer-join).
  */
 export async function accept(
   rt: CallRuntime,
@@ -73,23 +77,42 @@ export async function accept(
   const done = await answer(rt, out, session, inviteId, 'answered');
   const { call, invitation } = done;
   const me = session.userId;
-  toMember(out, call, invitation.inviter, { event: 'onUserAccept', callId: call.callId, userID: me });
+  toAnswerListeners(out, call, invitation, me, { event: 'onUserAccept', callId: call.callId, userID: me });
   toMembers(out, call, { event: 'onUserEnter', callId: call.callId, userID: me }, me);
-  for (const other of membersOf(call, me))
+  for (const other of membersOf(call, me)) {
     toMember(out, call, me, { event: 'onUserEnter', callId: call.callId, userID: other });
-  out.webhook(() => inviteeWebhook(rt, 'call_answered_event', call, invitation, me));
+    // Their camera/mic as last set (the joiner missed those signals; media.ts keeps them on the member).
+    const { video, audio } = call.members.find((m) => m.userId === other) ?? {};
+    if (typeof video === 'boolean')
+      toMember(out, call, me, {
+        event: 'onUserVideoAvailable',
+        callId: call.callId,
+        userID: other,
+        isVideoAvailable: video,
+      });
+    if (typeof audio === 'boolean')
+      toMember(out, call, me, {
+        event: 'onUserAudioAvailable',
+        callId: call.callId,
+        userID: other,
+        isAudioAvailable: audio,
+      });
+  }
   afterChange(rt, out, done);
-  await out.flush();
+  out.send();
   return { callId: call.callId, roomID: call.roomId, callType: call.callType, members: membersOf(call) };
 }
 
-/** `reject()`: the inviter hears REJECT; a 1:1 call (or a group with nobody left to talk to) ends. */
+/**
+ * `reject()`: the inviter hears REJECT (with a groupID: the whole group); a 1:1 call (or a group with
+ * nobody left to talk to) ends.
+ */
 export async function reject(rt: CallRuntime, session: CallSession, inviteId: unknown): Promise<void> {
   const out = new Announcement(rt);
   const done = await answer(rt, out, session, inviteId, 'rejected');
   const { call, invitation } = done;
-  toMember(out, call, invitation.inviter, { event: 'onReject', callId: call.callId, userID: session.userId });
-  out.webhook(() => inviteeWebhook(rt, 'call_rejected_event', call, invitation, session.userId));
+  const me = session.userId;
+  toAnswerListeners(out, call, invitation, me, { event: 'onReject', callId: call.callId, userID: me });
   afterChange(rt, out, done);
-  await out.flush();
+  out.send();
 }

@@ -39,11 +39,67 @@ describe('group calls', () => {
       list(['carol']),
     ]);
     expect(p.take(bob)).toMatchObject([{ event: 'onUserEnter', userID: 'alice' }, list(['carol'])]);
+    expect(p.take(carol)).toMatchObject([{ event: 'onUserAccept', userID: 'bob' }]);
 
     await p.service.reject(carol, r.inviteID);
     expect(p.take(alice)).toMatchObject([{ event: 'onReject', userID: 'carol' }, list([])]);
-    expect(p.take(bob)).toMatchObject([list([])]);
+    expect(p.take(bob)).toMatchObject([{ event: 'onReject', userID: 'carol' }, list([])]);
     expect(p.take(carol)).toEqual([]);
+  });
+
+  test('with a groupID, answers go to the group (spec §1.2 routing): members and invitees still ringing hear them', async () => {
+    const erin = await p.login('erin');
+    await p.service.invite(erin, { userIDList: ['frank'], type: 1 });
+    p.clearAll();
+    const r = await p.service.invite(alice, {
+      userIDList: ['bob', 'carol', 'dave', 'erin'],
+      type: 2,
+      groupID: '@TGS#team',
+    });
+    const busy = { event: 'onLineBusy', callId: r.callId, sponsor: 'alice', userID: 'erin' };
+    expect(p.take(alice)).toEqual([busy, expect.objectContaining(list(['bob', 'carol', 'dave']))]);
+    for (const invitee of [bob, carol, dave])
+      expect(p.take(invitee)).toEqual([expect.objectContaining({ event: 'onInvited' }), busy]);
+    expect(p.take(erin)).toEqual([]);
+
+    await p.service.accept(bob, r.inviteID);
+    const accepted = { event: 'onUserAccept', callId: r.callId, userID: 'bob' };
+    expect(p.take(carol)).toEqual([accepted]);
+    expect(p.take(dave)).toEqual([accepted]);
+    expect(p.events(alice)).toEqual(['onUserAccept', 'onUserEnter', 'onGroupCallInviteeListUpdate']);
+    expect(p.events(bob)).toEqual(['onUserEnter', 'onGroupCallInviteeListUpdate']);
+
+    await p.service.reject(carol, r.inviteID);
+    const rejected = { event: 'onReject', callId: r.callId, userID: 'carol' };
+    expect(p.take(dave)).toEqual([rejected]);
+    expect(p.take(alice)).toEqual([rejected, expect.objectContaining(list(['dave']))]);
+    expect(p.take(bob)).toEqual([rejected, expect.objectContaining(list(['dave']))]);
+    expect(p.take(carol)).toEqual([]);
+  });
+
+  test('without a groupID (N one-to-one invitations) answers go to their inviter only', async () => {
+    const r = await p.service.invite(alice, { userIDList: ['bob', 'carol', 'dave'], type: 2 });
+    await p.service.accept(bob, r.inviteID);
+    p.clearAll();
+    const more = await p.service.invite(bob, { userIDList: ['erin'], type: 2 });
+    await p.login('erin');
+    const erin = p.service.sessionsOf({ sdkAppId: p.app.sdkAppId, userId: 'erin' })[0]!;
+    p.clearAll();
+    await p.service.reject(carol, r.inviteID);
+    await p.service.accept(erin, more.inviteID);
+    expect(p.events(alice)).toEqual([
+      'onReject',
+      'onGroupCallInviteeListUpdate',
+      'onUserEnter',
+      'onGroupCallInviteeListUpdate',
+    ]);
+    expect(p.events(bob)).toEqual([
+      'onGroupCallInviteeListUpdate',
+      'onUserAccept',
+      'onUserEnter',
+      'onGroupCallInviteeListUpdate',
+    ]);
+    expect(p.events(dave)).toEqual([]);
   });
 
   test('without a groupID: not from a group, still a group call (two invitees)', async () => {

@@ -16,10 +16,10 @@ import {
 } from '@beckon/protocol';
 import type { CallRecord, CallUser, InvitationRecord, NewInvitation } from '../store/port.js';
 import { Announcement } from './announcement.js';
-import { afterChange, membersOf, pendingOf, toMember } from './notify.js';
+import { afterChange, membersOf, pendingOf, toAnswerListeners } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
-import { inviteeWebhook } from './webhooks.js';
+import { invitedEvents } from './webhooks.js';
 
 interface InviteInput {
   userIds: string[];
@@ -127,6 +127,7 @@ export async function invite(
     inviteId: rt.newId(),
     inviter: session.userId,
     inviterSessionId: session.sessionId,
+    inviterNodeId: rt.nodeId,
     invitees: input.userIds,
     groupId: input.groupId,
     timeoutSeconds: input.timeoutSeconds,
@@ -145,7 +146,7 @@ export async function invite(
       callId: running.callId,
       cmd: CALL_CMD[running.callType],
     };
-    outcome = await store.inviteMore(invitation);
+    outcome = await store.inviteMore(invitation, invitedEvents);
     if (!outcome.ok) throw new ApiError(Errors.CALL_NOT_FOUND);
   } else {
     if (input.userIds.length + 1 > CALL_MAX_USERS) throw new ApiError(Errors.CALL_TOO_MANY_USERS);
@@ -162,6 +163,7 @@ export async function invite(
         startedAt: now,
       },
       { ...base, callId, cmd: CALL_CMD[input.type] },
+      invitedEvents,
     );
     if (!started.ok) throw new ApiError(Errors.CALL_IN_PROGRESS);
     outcome = started;
@@ -169,24 +171,21 @@ export async function invite(
   const { invitation, call } = outcome;
   const out = new Announcement(rt);
   const rung: string[] = [];
-  for (const invitee of invitation.invitees) {
-    if (invitee.state === 'busy') {
-      toMember(out, call, session.userId, {
+  // INVITED first: with a groupID the invitees hear who is busy, which they can only place once invited.
+  for (const invitee of invitation.invitees)
+    if (invitee.state !== 'busy')
+      ring(out, rung, { sdkAppId: call.sdkAppId, userId: invitee.userId }, invitedSignal(invitation, call));
+  for (const invitee of invitation.invitees)
+    if (invitee.state === 'busy')
+      toAnswerListeners(out, call, invitation, invitee.userId, {
         event: 'onLineBusy',
         callId: call.callId,
         sponsor: session.userId,
         userID: invitee.userId,
       });
-      out.webhook(() => inviteeWebhook(rt, 'call_busy_event', call, invitation, invitee.userId));
-    } else {
-      ring(out, rung, { sdkAppId: call.sdkAppId, userId: invitee.userId }, invitedSignal(invitation, call));
-      out.webhook(() => inviteeWebhook(rt, 'call_invited_event', call, invitation, invitee.userId));
-    }
-  }
   afterChange(rt, out, outcome);
   out.send();
   if (rung.length) await store.markRung(invitation.inviteId, rung, now);
-  await out.flush();
   return {
     inviteID: invitation.inviteId,
     callId: call.callId,

@@ -5,43 +5,34 @@ import { invitationOf, reject } from './answer.js';
 import { afterChange, toMembers, toUser } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
-import { inviteeWebhook } from './webhooks.js';
+import { cancelledEvents, leftEvents } from './webhooks.js';
 
-/** CALLING_CANCEL on every device of each withdrawn invitee, and its webhook (queued on the announcement). */
-function announceCancelled(
-  rt: CallRuntime,
-  out: Announcement,
-  call: CallRecord,
-  inviteId: string,
-  userIds: string[],
-): void {
+/** CALLING_CANCEL on every device of each withdrawn invitee (queued on the announcement). */
+function announceCancelled(out: Announcement, call: CallRecord, inviteId: string, userIds: string[]): void {
   for (const userId of userIds)
     toUser(
       out,
       { sdkAppId: call.sdkAppId, userId },
       { event: 'onCallingCancel', callId: call.callId, inviteID: inviteId },
     );
-  out.webhook(async () => {
-    const invitation = await rt.ctx.store.calls.getInvitation(inviteId);
-    if (invitation)
-      for (const userId of userIds)
-        await inviteeWebhook(rt, 'call_cancelled_event', call, invitation, userId);
-  });
 }
 
 /** TSignaling `cancel(inviteID)`: only the inviter may, and only while someone still rings (else 8010). */
 export async function cancel(rt: CallRuntime, session: CallSession, inviteId: unknown): Promise<void> {
   const invitation = await invitationOf(rt, session, inviteId);
-  const done = await rt.ctx.store.calls.cancel(invitation.inviteId, session.userId, rt.ctx.clock.now());
+  const at = rt.ctx.clock.now();
+  const done = await rt.ctx.store.calls.cancel(invitation.inviteId, session.userId, at, (o) =>
+    cancelledEvents(o, at),
+  );
   if (!done.ok)
     throw new ApiError(
       done.reason === 'not_inviter' ? Errors.SIGNALING_NO_PERMISSION : Errors.SIGNALING_INVALID_INVITE_ID,
     );
   if (done.cancelled.length === 0) throw new ApiError(Errors.SIGNALING_INVALID_INVITE_ID);
   const out = new Announcement(rt);
-  announceCancelled(rt, out, done.call, invitation.inviteId, done.cancelled);
+  announceCancelled(out, done.call, invitation.inviteId, done.cancelled);
   afterChange(rt, out, done);
-  await out.flush();
+  out.send();
 }
 
 /** The call a session is in: the one named, or the user's running call. */
@@ -75,13 +66,22 @@ export async function hangup(rt: CallRuntime, session: CallSession, callId?: unk
   if (call) await leaveCall(rt, call.callId, session.userId);
 }
 
-/** A member leaves (hangup, logout, kick). Quietly nothing when they are no longer in it. */
-export async function leaveCall(rt: CallRuntime, callId: string, userId: string): Promise<void> {
-  const done = await rt.ctx.store.calls.leave(callId, userId, rt.ctx.clock.now());
+/**
+ * A member leaves (hangup, logout, kick; with `fromNode`, the eviction of a dead node's member, which only
+ * holds while they are still in from that node). Quietly nothing when they are no longer in it.
+ */
+export async function leaveCall(
+  rt: CallRuntime,
+  callId: string,
+  userId: string,
+  fromNode?: string,
+): Promise<void> {
+  const at = rt.ctx.clock.now();
+  const done = await rt.ctx.store.calls.leave(callId, userId, at, (o) => leftEvents(o, at), fromNode);
   if (!done.ok) return;
   const out = new Announcement(rt);
-  for (const c of done.cancelled) announceCancelled(rt, out, done.call, c.inviteId, c.userIds);
+  for (const c of done.cancelled) announceCancelled(out, done.call, c.inviteId, c.userIds);
   toMembers(out, done.call, { event: 'onUserLeave', callId, userID: userId }, userId);
   afterChange(rt, out, done);
-  await out.flush();
+  out.send();
 }

@@ -1,23 +1,35 @@
 import { ApiError, Errors } from '@beckon/protocol';
-import type { CallRecord } from '../store/port.js';
+import type { CallMemberRecord, CallRecord } from '../store/port.js';
 import { Announcement } from './announcement.js';
 import { toMember, toMembers } from './notify.js';
 import { isInCall, mayRelay } from './relay.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
 
+/**
+ * The session's user is in the call (`member`, their row while in it), and this session is the device that
+ * joined, unless that device is gone from this node.
+ */
+function mustHaveJoined(rt: CallRuntime, session: CallSession, member: CallMemberRecord | undefined): void {
+  if (!member || member.leftAt !== null) throw new ApiError(Errors.CALL_NOT_FOUND);
+  if (member.sessionId !== session.sessionId && member.sessionId && rt.sessions.get(member.sessionId))
+    throw new ApiError(Errors.SIGNALING_NO_PERMISSION);
+}
+
 /** The running call, if the session is the one of its user's that is in it. */
 async function joinedCall(rt: CallRuntime, session: CallSession, callId: unknown): Promise<CallRecord> {
   const call = typeof callId === 'string' ? await rt.ctx.store.calls.getCall(callId) : undefined;
-  const member = call?.members.find((m) => m.userId === session.userId && m.leftAt === null);
-  if (!call || call.sdkAppId !== session.sdkAppId || !isInCall(call, session.userId) || !member)
+  if (!call || call.sdkAppId !== session.sdkAppId || !isInCall(call, session.userId))
     throw new ApiError(Errors.CALL_NOT_FOUND);
-  if (member.sessionId !== session.sessionId && member.sessionId && rt.sessions.get(member.sessionId))
-    throw new ApiError(Errors.SIGNALING_NO_PERMISSION);
+  const mine = call.members.find((m) => m.userId === session.userId);
+  mustHaveJoined(rt, session, mine);
   return call;
 }
 
-/** Camera or mic on/off: USER_VIDEO_AVAILABLE / USER_AUDIO_AVAILABLE to the other members. */
+/**
+ * Camera or mic on/off: kept on the member (a later joiner hears it on accept), and USER_VIDEO_AVAILABLE /
+ * USER_AUDIO_AVAILABLE to the other members now.
+ */
 export async function setMedia(
   rt: CallRuntime,
   session: CallSession,
@@ -30,6 +42,8 @@ export async function setMedia(
     throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'video must be true or false');
   if (state.audio !== undefined && typeof state.audio !== 'boolean')
     throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'audio must be true or false');
+  const media = { video: state.video as boolean | undefined, audio: state.audio as boolean | undefined };
+  if (!(await rt.ctx.store.calls.setMedia(call.callId, me, media))) throw new ApiError(Errors.CALL_NOT_FOUND);
   const out = new Announcement(rt);
   if (typeof state.video === 'boolean')
     toMembers(
@@ -48,7 +62,11 @@ export async function setMedia(
   out.send();
 }
 
-/** Media negotiation (SDP, ICE) to one other member of the same call, and to nobody else (mayRelay). */
+/**
+ * Media negotiation (SDP, ICE) to one other member of the same call, and to nobody else (mayRelay). The hot
+ * path: it reads only the two members' rows (`membersIn`), never the whole call, and caches nothing, so a
+ * leave on any node sharing the store stops the relay at once.
+ */
 export async function relay(
   rt: CallRuntime,
   session: CallSession,
@@ -56,10 +74,17 @@ export async function relay(
   toUserId: unknown,
   data: unknown,
 ): Promise<void> {
-  const call = await joinedCall(rt, session, callId);
-  if (typeof toUserId !== 'string' || !mayRelay(call, session.userId, toUserId))
+  if (typeof callId !== 'string') throw new ApiError(Errors.CALL_NOT_FOUND);
+  const me = session.userId;
+  const to = typeof toUserId === 'string' && toUserId !== me ? toUserId : undefined;
+  const members = await rt.ctx.store.calls.membersIn(callId, session.sdkAppId, to ? [me, to] : [me]);
+  const mine = members.find((m) => m.userId === me);
+  mustHaveJoined(rt, session, mine);
+  // Only rows of members in the running call came back: that is the call as far as the relay rule sees it.
+  const present = { sdkAppId: session.sdkAppId, endedAt: null, members };
+  if (to === undefined || !mayRelay(present, me, to))
     throw new ApiError(Errors.SIGNALING_NO_PERMISSION, 'the receiver is not in this call');
   const out = new Announcement(rt);
-  toMember(out, call, toUserId, { event: 'onRelay', callId: call.callId, userID: session.userId, data });
+  toMember(out, present, to, { event: 'onRelay', callId, userID: me, data });
   out.send();
 }

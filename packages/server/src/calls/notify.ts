@@ -1,14 +1,16 @@
 import type { CallSignal } from '@beckon/protocol';
-import type { CallChange, CallRecord, CallUser } from '../store/port.js';
+import type { CallChange, CallRecord, CallUser, InvitationRecord } from '../store/port.js';
 import type { Announcement } from './announcement.js';
 import { isInCall } from './relay.js';
 import type { CallRuntime } from './runtime.js';
-import { endedWebhook } from './webhooks.js';
 
 /** Where the helpers below address signals: a command's Announcement (sent together after its commit). */
 export type Signals = Pick<Announcement, 'sessions' | 'deliver'>;
 
-const userOf = (call: CallRecord, userId: string): CallUser => ({ sdkAppId: call.sdkAppId, userId });
+const userOf = (call: Pick<CallRecord, 'sdkAppId'>, userId: string): CallUser => ({
+  sdkAppId: call.sdkAppId,
+  userId,
+});
 
 /** Every session of the user on this node (ringing devices); nothing when they are offline. */
 export function toUser(rt: Signals, user: CallUser, signal: CallSignal, exceptSession?: string): void {
@@ -25,7 +27,12 @@ export function toUser(rt: Signals, user: CallUser, signal: CallSignal, exceptSe
  * A member of the call, on the session that is in it. If that session is gone from this node (a restart)
  * the user's current sessions get it instead.
  */
-export function toMember(rt: Signals, call: CallRecord, userId: string, signal: CallSignal): void {
+export function toMember(
+  rt: Signals,
+  call: Pick<CallRecord, 'sdkAppId' | 'members'>,
+  userId: string,
+  signal: CallSignal,
+): void {
   const member = call.members.find((m) => m.userId === userId);
   if (!member) return;
   const user = userOf(call, userId);
@@ -46,6 +53,28 @@ export function toMembers(rt: Signals, call: CallRecord, signal: CallSignal, exc
   for (const userId of membersOf(call, except)) toMember(rt, call, userId, signal);
 }
 
+/**
+ * An invitee's answer (USER_ACCEPT, REJECT, LINE_BUSY — busy is TSignaling's reject with line_busy). Spec
+ * calling.md §1.2 line 56: "accept/reject go to `groupID || inviter`". An invitation with a groupID is
+ * answered by a group message, so every member of the call and every invitee still ringing hears it (the
+ * one answering excepted); without one (1:1, or a group call made of N one-to-one invitations), only the
+ * inviter does.
+ */
+export function toAnswerListeners(
+  rt: Signals,
+  call: CallRecord,
+  invitation: InvitationRecord,
+  answering: string,
+  signal: CallSignal,
+): void {
+  if (invitation.groupId === null) {
+    toMember(rt, call, invitation.inviter, signal);
+    return;
+  }
+  toMembers(rt, call, signal, answering);
+  for (const userId of pendingOf(call)) if (userId !== answering) toUser(rt, userOf(call, userId), signal);
+}
+
 /** Distinct users still ringing for the call (the web SDK's `_unHandledInviteeList`). */
 export function pendingOf(call: CallRecord): string[] {
   return [...new Set(call.invitees.filter((i) => i.result === 'pending').map((i) => i.userId))];
@@ -57,11 +86,11 @@ export function isGroupCall(call: CallRecord): boolean {
 }
 
 /**
- * What every change says last: CALL_END with the talk seconds to whoever was in the call when it ended
- * (and the `call_ended_event` webhook), or, in a running group call, the invitee list left to answer.
- * Queued on the command's announcement, after everything else it says.
+ * What every change says last: CALL_END with the talk seconds to whoever was in the call when it ended, or,
+ * in a running group call, the invitee list left to answer. Queued on the command's announcement, after
+ * everything else it says. (Its `call_ended_event` webhook is written with the change: calls/webhooks.ts.)
  */
-export function afterChange(rt: CallRuntime, out: Announcement, change: CallChange): void {
+export function afterChange(_rt: CallRuntime, out: Announcement, change: CallChange): void {
   const { call } = change;
   if (change.ended) {
     toMembers(out, call, {
@@ -70,7 +99,6 @@ export function afterChange(rt: CallRuntime, out: Announcement, change: CallChan
       userID: call.endedBy ?? call.caller,
       callEnd: call.duration ?? 0,
     });
-    out.webhook(() => endedWebhook(rt, call));
   } else if (isGroupCall(call)) {
     toMembers(out, call, {
       event: 'onGroupCallInviteeListUpdate',

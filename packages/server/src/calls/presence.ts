@@ -17,7 +17,7 @@ export interface LoginRequest {
 export interface LoginResult {
   /** Earlier sessions this login kicked out (single-device apps): the gateway closes their sockets. */
   kicked: string[];
-  /** Invitations still ringing for the user, delivered to the new session as INVITED. */
+  /** Invitations still ringing for the user that were delivered to the new session as INVITED. */
   ringing: number;
 }
 
@@ -66,24 +66,40 @@ export async function login(rt: CallRuntime, request: LoginRequest): Promise<Log
   const session: CallSession = { sessionId, appid, sdkAppId, userId, loggedInAt: rt.ctx.clock.now() };
   // Calls held by sessions this node no longer has (a restart) are left: their media is gone.
   await leaveCallsOf(rt, session, true);
+  // Registered first, so every change from now on reaches the session; the replay then skips what it heard
+  // of meanwhile (a cancel, a timeout or an answer elsewhere between the read and the replay, or INVITED
+  // rung live): nothing rings after its CALLING_CANCEL, nothing rings twice.
   rt.sessions.add(session);
-  const ringing = await rt.ctx.store.calls.ringing(user, rt.ctx.clock.now());
+  const heard = rt.sessions.listen(sessionId);
   const out = new Announcement(rt);
-  const rung: string[][] = [];
-  for (const invitation of ringing) {
-    const call = await rt.ctx.store.calls.getCall(invitation.callId);
-    const marks: string[] = [];
-    rung.push(marks);
-    if (call) ring(out, marks, user, invitedSignal(invitation, call), sessionId);
+  const rung = new Map<string, string[]>();
+  try {
+    const ringing = await rt.ctx.store.calls.ringing(user, rt.ctx.clock.now());
+    const calls = await Promise.all(ringing.map((i) => rt.ctx.store.calls.getCall(i.callId)));
+    // From here to send(), synchronous: nothing else can deliver in between.
+    for (const [i, invitation] of ringing.entries()) {
+      const call = calls[i];
+      if (!call || heard.has(invitation.inviteId) || !rt.sessions.get(sessionId)) continue;
+      const marks: string[] = [];
+      rung.set(invitation.inviteId, marks);
+      ring(out, marks, user, invitedSignal(invitation, call), sessionId);
+    }
+  } finally {
+    rt.sessions.unlisten(sessionId);
   }
   out.send();
   const now = rt.ctx.clock.now();
-  for (const [i, invitation] of ringing.entries())
-    if (rung[i]?.length) await rt.ctx.store.calls.markRung(invitation.inviteId, [userId], now);
-  return { kicked, ringing: ringing.length };
+  for (const [inviteId, marks] of rung)
+    if (marks.length) await rt.ctx.store.calls.markRung(inviteId, [userId], now);
+  return { kicked, ringing: rung.size };
 }
 
 /** Logout, or the connection closed: the session's calls are hung up; invitations keep ringing. */
 export function logout(rt: CallRuntime, sessionId: string): Promise<void> {
   return endSession(rt, sessionId);
+}
+
+/** The gateway ends a session (its userSig expired…): as logout, then it hears KICKED_OUT with the reason. */
+export function kick(rt: CallRuntime, sessionId: string, reason: KickReason): Promise<void> {
+  return endSession(rt, sessionId, reason);
 }

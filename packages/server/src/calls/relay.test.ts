@@ -7,6 +7,9 @@ const member = (userId: string, leftAt: number | null = null): CallMemberRecord 
   sessionId: `${userId}#1`,
   joinedAt: 0,
   leftAt,
+  nodeId: 'node-1',
+  video: null,
+  audio: null,
 });
 
 describe('mayRelay: only between members of the same running call', () => {

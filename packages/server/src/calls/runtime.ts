@@ -16,6 +16,8 @@ export interface CallLog {
 /** What the service's jobs (invite, answer, leave, timeouts, presence) share. */
 export interface CallRuntime {
   ctx: Context;
+  /** This node (CallService): recorded on the members it joins, heartbeated by its sweep. */
+  nodeId: string;
   sessions: SessionRegistry;
   deliver: Deliver;
   newId(): string;

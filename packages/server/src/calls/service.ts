@@ -7,14 +7,16 @@ import {
   Errors,
   type InviteCommand,
   type InviteReceipt,
+  type KickReason,
 } from '@beckon/protocol';
 import type { Context } from '../context.js';
 import type { CallUser } from '../store/port.js';
 import { accept, reject } from './answer.js';
 import { invite } from './invite.js';
 import { cancel, hangup } from './leave.js';
+import { evictStranded, heartbeat } from './liveness.js';
 import { relay, setMedia } from './media.js';
-import { type LoginRequest, type LoginResult, login, logout } from './presence.js';
+import { kick, type LoginRequest, type LoginResult, login, logout } from './presence.js';
 import type { CallLog, CallRuntime, Deliver } from './runtime.js';
 import { type CallSession, SessionRegistry } from './sessions.js';
 import { sweep } from './timeouts.js';
@@ -30,7 +32,23 @@ export interface CallServiceOptions {
   /** TRTC room ids for calls whose client brought none (default: random 1…2147483646, as the MP kit). */
   drawRoomId?: () => number;
   log?: CallLog;
+  /**
+   * This node's id, recorded on the call members it joins. Unique per process: the default is random, so a
+   * restarted process is a new node and its previous incarnation goes stale (its members are evicted). A
+   * fixed id reused after a restart would keep them in their calls until they log in again.
+   */
+  nodeId?: string;
+  /**
+   * How long a node may go without a heartbeat (its sweep) before another node's sweep makes its members
+   * leave their calls (default: 3 sweep intervals, see startSweeping).
+   */
+  nodeStaleAfterMs?: number;
 }
+
+/** Sweep interval when startSweeping is given none. */
+const SWEEP_INTERVAL_MS = 1000;
+/** Missed heartbeats before a node counts as dead, when no window is configured. */
+const STALE_INTERVALS = 3;
 
 /** What each command answers. */
 export interface CommandResults {
@@ -53,9 +71,16 @@ export interface CommandResults {
 export class CallService {
   private readonly rt: CallRuntime;
 
-  constructor(ctx: Context, options: CallServiceOptions) {
+  private staleAfterMs: number;
+
+  constructor(
+    ctx: Context,
+    private readonly options: CallServiceOptions,
+  ) {
+    this.staleAfterMs = options.nodeStaleAfterMs ?? STALE_INTERVALS * SWEEP_INTERVAL_MS;
     this.rt = {
       ctx,
+      nodeId: options.nodeId ?? randomUUID(),
       sessions: new SessionRegistry(),
       deliver: options.deliver,
       newId: options.newId ?? randomUUID,
@@ -70,6 +95,14 @@ export class CallService {
 
   logout(sessionId: string): Promise<void> {
     return logout(this.rt, sessionId);
+  }
+
+  /**
+   * Ends a session from the server's side (the gateway, when its userSig expires): it hangs up its calls as
+   * on logout, then hears KICKED_OUT with the reason. Nothing for a session this node does not have.
+   */
+  kick(sessionId: string, reason: KickReason): Promise<void> {
+    return kick(this.rt, sessionId, reason);
   }
 
   session(sessionId: string): CallSession | undefined {
@@ -148,27 +181,48 @@ export class CallService {
     return result as CommandResults[C['type']];
   }
 
-  /** Fires every deadline due by the context's clock; returns how many invitees timed out. */
-  sweep(): Promise<number> {
-    return sweep(this.rt);
+  /** This node, as its call members record it. */
+  get nodeId(): string {
+    return this.rt.nodeId;
   }
 
   /**
-   * Sweeps every `intervalMs` of real time (default 1 s: a timeout fires at most that late). Returns the
-   * stop function. Sweeps never overlap.
+   * One sweep, by the context's clock: heartbeats this node, fires every deadline due, then makes the members
+   * of nodes silent for longer than the staleness window leave their calls (liveness.ts). Returns how many
+   * invitees timed out.
    */
-  startSweeping(intervalMs = 1000): () => void {
+  async sweep(): Promise<number> {
+    await heartbeat(this.rt);
+    const timedOut = await sweep(this.rt);
+    await evictStranded(this.rt, this.staleAfterMs);
+    return timedOut;
+  }
+
+  /**
+   * The one periodic job, started once at boot: sweeps now, then every `intervalMs` of real time (default
+   * 1 s: a timeout fires at most that late). Unless `nodeStaleAfterMs` was given, a node silent for 3
+   * intervals counts as dead. Sweeps never overlap; a tick that finds one still running only heartbeats, so
+   * a long sweep does not make this node look dead. Returns the stop function.
+   */
+  startSweeping(intervalMs = SWEEP_INTERVAL_MS): () => void {
+    this.staleAfterMs = this.options.nodeStaleAfterMs ?? STALE_INTERVALS * intervalMs;
+    const failed = (err: unknown) => this.rt.log.warn({ err }, 'call sweep failed');
     let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
+    const tick = () => {
+      if (running) {
+        heartbeat(this.rt).catch(failed);
+        return;
+      }
       running = true;
       this.sweep()
-        .catch((err) => this.rt.log.warn({ err }, 'call sweep failed'))
+        .catch(failed)
         .finally(() => {
           running = false;
         });
-    }, intervalMs);
+    };
+    const timer = setInterval(tick, intervalMs);
     timer.unref();
+    tick();
     return () => clearInterval(timer);
   }
 

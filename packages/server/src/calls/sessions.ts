@@ -18,6 +18,8 @@ const userKey = (u: CallUser) => `${u.sdkAppId}:${u.userId}`;
 export class SessionRegistry {
   private readonly bySession = new Map<string, CallSession>();
   private readonly byUser = new Map<string, Set<string>>();
+  /** Sessions replaying their offline invitations (presence.ts login) → the inviteIDs they heard of since. */
+  private readonly replaying = new Map<string, Set<string>>();
 
   get(sessionId: string): CallSession | undefined {
     return this.bySession.get(sessionId);
@@ -35,11 +37,33 @@ export class SessionRegistry {
     const session = this.bySession.get(sessionId);
     if (!session) return undefined;
     this.bySession.delete(sessionId);
+    this.replaying.delete(sessionId);
     const key = userKey(session);
     const ids = this.byUser.get(key);
     ids?.delete(sessionId);
     if (ids?.size === 0) this.byUser.delete(key);
     return session;
+  }
+
+  /**
+   * Until `unlisten`, notes each invitation a signal to the session names: login's replay of what still
+   * rings skips those, as the session already heard of them (INVITED live, or what stopped them).
+   */
+  listen(sessionId: string): ReadonlySet<string> {
+    const heard = new Set<string>();
+    this.replaying.set(sessionId, heard);
+    return heard;
+  }
+
+  unlisten(sessionId: string): void {
+    this.replaying.delete(sessionId);
+  }
+
+  /** A signal naming `inviteId` goes to these sessions of the user (`'all'`: every one they have now). */
+  heard(user: CallUser, sessions: readonly string[] | 'all', inviteId: string): void {
+    if (this.replaying.size === 0) return;
+    for (const id of sessions === 'all' ? (this.byUser.get(userKey(user)) ?? []) : sessions)
+      this.replaying.get(id)?.add(inviteId);
   }
 
   /** The user's sessions, oldest login first. */

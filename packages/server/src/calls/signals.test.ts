@@ -1,37 +1,37 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { PushStore } from '../store/port.js';
+import type { CallStore } from '../store/port.js';
 import { Phones } from './test-support/phones.js';
 
 let p: Phones;
 afterEach(() => p.close());
 
-/** Holds the app's first webhook write until `release()`: a slow push outbox, as a busy disk makes it. */
-function holdFirstWebhook(push: PushStore): { release: () => void } {
-  const enqueue = push.enqueue.bind(push);
+/**
+ * Holds the next `markRung` (the store write an invite makes after its commit, once INVITED went out) until
+ * `release()`: a slow store, as a busy disk makes it.
+ */
+function holdMarkRung(calls: CallStore): { release: () => void } {
+  const markRung = calls.markRung.bind(calls);
   let release = () => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  let first = true;
-  push.enqueue = async (...args) => {
-    if (first) {
-      first = false;
-      await gate;
-    }
-    return enqueue(...args);
+  calls.markRung = async (...args) => {
+    calls.markRung = markRung;
+    await gate;
+    return markRung(...args);
   };
   return { release };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('signal order: what a command says is sent right after its commit, before any webhook', () => {
-  test('a cancel racing a slow webhook cannot reach an invitee before its INVITED', async () => {
+describe('signal order: what a command says is sent right after its commit, before any later write', () => {
+  test('a cancel racing a slow write after the invite cannot reach an invitee before its INVITED', async () => {
     p = await Phones.open();
     const alice = await p.login('alice');
     const bob = await p.login('bob');
     const carol = await p.login('carol');
-    const held = holdFirstWebhook(p.ctx.store.push);
+    const held = holdMarkRung(p.ctx.store.calls);
     const inviting = p.service.invite(alice, { userIDList: ['bob', 'carol'], type: 1 });
     await settle();
     const invited = p.inbox(bob).find((s) => s.event === 'onInvited');
@@ -51,13 +51,8 @@ describe('signal order: what a command says is sent right after its commit, befo
     const r = await p.service.invite(alice, { userIDList: ['bob', 'carol'], type: 1 });
     await p.service.accept(bob, r.inviteID);
     p.clearAll();
-    const held = holdFirstWebhook(p.ctx.store.push);
-    // carol rejects (its webhook is held), then alice hangs up: bob is alone and the call ends.
-    const rejecting = p.service.reject(carol, r.inviteID);
-    await settle();
-    await p.service.hangup(alice);
-    held.release();
-    await rejecting;
+    // carol rejects while alice hangs up: bob is alone and the call ends.
+    await Promise.all([p.service.reject(carol, r.inviteID), p.service.hangup(alice)]);
     const events = p.events(bob);
     expect(events.at(-1)).toBe('onCallEnd');
     expect(events).toEqual(['onGroupCallInviteeListUpdate', 'onUserLeave', 'onCallEnd']);

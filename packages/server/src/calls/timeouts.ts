@@ -2,7 +2,7 @@ import type { CallSignal } from '@beckon/protocol';
 import { Announcement } from './announcement.js';
 import { afterChange, toMember, toUser } from './notify.js';
 import type { CallRuntime } from './runtime.js';
-import { inviteeWebhook } from './webhooks.js';
+import { timedOutEvents } from './webhooks.js';
 
 /** Invitations expired per store read; the sweep reads again until a page comes back short. */
 const PAGE = 100;
@@ -23,7 +23,7 @@ export async function sweep(rt: CallRuntime): Promise<number> {
     const now = rt.ctx.clock.now();
     const due = await store.overdue(now, PAGE);
     for (const invitation of due) {
-      const out = await store.expire(invitation.inviteId, now);
+      const out = await store.expire(invitation.inviteId, now, (o) => timedOutEvents(o, now));
       if (!out) continue;
       const { call } = out;
       const box = new Announcement(rt);
@@ -39,7 +39,6 @@ export async function sweep(rt: CallRuntime): Promise<number> {
         };
         if (rung.has(userId)) toMember(box, call, sponsor, timeout);
         toUser(box, { sdkAppId: call.sdkAppId, userId }, timeout);
-        box.webhook(() => inviteeWebhook(rt, 'call_no_answer_event', call, out.invitation, userId));
       }
       const unreached = out.timedOut.filter((u) => !rung.has(u));
       if (unreached.length)
@@ -52,7 +51,7 @@ export async function sweep(rt: CallRuntime): Promise<number> {
         });
       total += out.timedOut.length;
       if (out.timedOut.length) afterChange(rt, box, out);
-      await box.flush();
+      box.send();
     }
     if (due.length < PAGE) return total;
   }

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { accountsConformance } from './conformance/accounts.conformance.js';
 import { appsConformance } from './conformance/apps.conformance.js';
+import { callEventsConformance } from './conformance/call-events.conformance.js';
+import { callMembersConformance } from './conformance/call-members.conformance.js';
 import { callsConformance } from './conformance/calls.conformance.js';
 import { consentConformance } from './conformance/consent.conformance.js';
 import {
@@ -44,6 +46,8 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     messagesConformance(f);
     pushConformance(f, open, options.reopen);
     callsConformance(f, open, options.reopen);
+    callEventsConformance(f);
+    callMembersConformance(f);
     settingsConformance(f);
     survivalConformance(open, options.reopen);
   });

@@ -2,7 +2,7 @@ import type { CallSignal, CallSignalName } from '@beckon/protocol';
 import { createApp } from '../../apps/service.js';
 import type { AppRecord, PushDeliveryRecord } from '../../store/port.js';
 import { testContext } from '../../test-support/harness.js';
-import { CallService } from '../service.js';
+import { CallService, type CallServiceOptions } from '../service.js';
 
 export type TestContext = ReturnType<typeof testContext>;
 
@@ -45,17 +45,20 @@ export class Phones {
     return new Phones(ctx, app);
   }
 
-  /** A service as a restarted node builds it: same store, no sessions. */
-  newService(): CallService {
-    return new CallService(this.ctx, {
+  /** A service as a restarted (or another) node builds it: same store, no sessions. */
+  newService(options: Partial<Omit<CallServiceOptions, 'deliver' | 'log'>> = {}): CallService {
+    // `'all'` means the user's sessions on the node that delivers (each node reaches only its own sockets).
+    const service: CallService = new CallService(this.ctx, {
+      ...options,
       deliver: (to, sessions, signal) => {
-        const ids = sessions === 'all' ? this.service.sessionsOf(to) : sessions;
+        const ids = sessions === 'all' ? service.sessionsOf(to) : sessions;
         const broken = ids.find((id) => this.unreachable.has(id));
         if (broken) throw new Error(`socket of ${broken} is gone`);
         for (const id of ids) this.inbox(id).push(signal);
       },
       log: { warn: (obj, msg) => this.warnings.push({ obj, msg }) },
     });
+    return service;
   }
 
   /** Replaces the service with a fresh one on the same store (the old one's sessions are gone with it). */
@@ -63,10 +66,10 @@ export class Phones {
     this.service = this.newService();
   }
 
-  /** Logs the user in on a new session; returns its id. */
-  async login(userId: string): Promise<string> {
+  /** Logs the user in on a new session (of `node`, default the current service); returns its id. */
+  async login(userId: string, node: CallService = this.service): Promise<string> {
     const sessionId = `${userId}#${++this.sessions}`;
-    await this.service.login({ sessionId, appid: this.app.appid, sdkAppId: this.app.sdkAppId, userId });
+    await node.login({ sessionId, appid: this.app.appid, sdkAppId: this.app.sdkAppId, userId });
     return sessionId;
   }
 

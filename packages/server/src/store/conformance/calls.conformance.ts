@@ -5,13 +5,13 @@ import { appRecord, type OpenStore, type StoreFixture, T0 } from './fixture.conf
 const SEC = 1000;
 let seq = 0;
 
-async function app(store: Store): Promise<AppRecord> {
+export async function app(store: Store): Promise<AppRecord> {
   const a = appRecord();
   if (!(await store.apps.create(a))) throw new Error('fixture app not created');
   return a;
 }
 
-function newCall(a: AppRecord, caller: string, over: Partial<NewCall> = {}): NewCall {
+export function newCall(a: AppRecord, caller: string, over: Partial<NewCall> = {}): NewCall {
   return {
     callId: `call-${++seq}`,
     appid: a.appid,
@@ -25,7 +25,7 @@ function newCall(a: AppRecord, caller: string, over: Partial<NewCall> = {}): New
   };
 }
 
-function invitation(
+export function invitation(
   callId: string,
   inviter: string,
   invitees: string[],
@@ -46,7 +46,7 @@ function invitation(
 }
 
 /** Starts a call from `caller` to `invitees` at `at`; returns its invitation. */
-async function started(store: Store, a: AppRecord, caller: string, invitees: string[], at = T0) {
+export async function started(store: Store, a: AppRecord, caller: string, invitees: string[], at = T0) {
   const call = newCall(a, caller, { startedAt: at });
   const out = await store.calls.start(call, invitation(call.callId, caller, invitees, { createdAt: at }));
   if (!out.ok) throw new Error(`start: ${out.reason}`);
@@ -94,7 +94,17 @@ export function callsConformance(
         endedAt: null,
         duration: null,
         endedBy: null,
-        members: [{ userId: 'alice', sessionId: 'alice#1', joinedAt: T0, leftAt: null }],
+        members: [
+          {
+            userId: 'alice',
+            sessionId: 'alice#1',
+            joinedAt: T0,
+            leftAt: null,
+            nodeId: null,
+            video: null,
+            audio: null,
+          },
+        ],
         invitees: ['bob', 'carol'].map((userId) => ({
           inviteId: inv.inviteId,
           userId,
@@ -140,7 +150,17 @@ export function callsConformance(
       await started(f.store, a, 'alice', ['bob']);
       const out = await started(f.store, a, 'carol', ['bob']);
       expect(out).toMatchObject({ ended: true, call: { endedAt: T0, duration: 0, endedBy: 'carol' } });
-      expect(out.call.members).toEqual([{ userId: 'carol', sessionId: 'carol#1', joinedAt: T0, leftAt: T0 }]);
+      expect(out.call.members).toEqual([
+        {
+          userId: 'carol',
+          sessionId: 'carol#1',
+          joinedAt: T0,
+          leftAt: T0,
+          nodeId: null,
+          video: null,
+          audio: null,
+        },
+      ]);
       expect(await f.store.calls.activeCalls({ sdkAppId: a.sdkAppId, userId: 'carol' })).toEqual([]);
     });
 

@@ -1,10 +1,12 @@
 import type { CallCmd, CallResult, CallType, InviteeState } from '@beckon/protocol';
+import type { PushEnqueue } from './push.js';
 
 /*
  * Calling's durable truth (spec calling.md §1.2–1.4): calls (the record an app lists), their members, and
  * invitations with a state per invitee. Sessions are not here: they live with the connection that holds
- * them. Every method is one transaction; settling an invitee is compare-and-set on its state, so two nodes
- * (or two devices) resolving the same invitee cannot both win.
+ * them. Every method is one transaction (the call webhooks it reports included, see CallEvents); settling an
+ * invitee is compare-and-set on its state, so two nodes (or two devices) resolving the same invitee cannot
+ * both win.
  *
  * The end rule, applied in the same transaction by every method that can trigger it: a call ends when at
  * most one member is left in it and none of its invitees is pending. Its remaining member leaves with it.
@@ -23,6 +25,27 @@ export interface CallMemberRecord {
   joinedAt: number;
   /** null while in the call. */
   leftAt: number | null;
+  /**
+   * The node (CallService) that holds the joining session; a sweep evicts the member once that node stops
+   * heartbeating (`stranded`). null for rows from before nodes were recorded: never evicted by a sweep.
+   */
+  nodeId: string | null;
+  /** Camera / mic as the member last set them (`setMedia`); null until set, again on rejoining. */
+  video: boolean | null;
+  audio: boolean | null;
+}
+
+/** Camera and/or mic on or off. */
+export interface MediaState {
+  video?: boolean;
+  audio?: boolean;
+}
+
+/** A member still in a running call whose node stopped heartbeating. */
+export interface StrandedMember {
+  callId: string;
+  userId: string;
+  nodeId: string;
 }
 
 /** One invitee of one invitation, as the call record lists it. */
@@ -91,6 +114,8 @@ export interface NewInvitation {
   inviter: string;
   /** The inviter's session: it joins the call as a member when the call starts. */
   inviterSessionId: string;
+  /** The node holding that session (CallMemberRecord.nodeId). */
+  inviterNodeId?: string;
   invitees: string[];
   groupId: string | null;
   cmd: CallCmd;
@@ -173,6 +198,15 @@ export interface CallRecordPage {
   next: CallRecordPosition | null;
 }
 
+/**
+ * The call webhooks (CALL_EVENTS) a change reports, made from its outcome inside the change's own
+ * transaction and written there to the push outbox (as `PushStore.enqueue` would: only while the app has
+ * push enabled; the adapter may skip calling it otherwise). So an event exists exactly when its change
+ * committed: a node dying after the commit loses none. Never called for a refused change; if it throws, the
+ * change is undone.
+ */
+export type CallEvents<O> = (outcome: O) => readonly PushEnqueue[];
+
 /** Per-app calling options. */
 export interface CallSettings {
   /** All of a user's sessions ring and stay logged in (off: a later login kicks the earlier). */
@@ -181,12 +215,20 @@ export interface CallSettings {
 
 export interface CallStore {
   /** Starts a call: the call, the caller as its first member, and its first invitation (busy decided here). */
-  start(call: NewCall, invitation: NewInvitation): Promise<StartOutcome>;
+  start(
+    call: NewCall,
+    invitation: NewInvitation,
+    events?: CallEvents<Extract<StartOutcome, { ok: true }>>,
+  ): Promise<StartOutcome>;
   /** Invites more people into a running call (late joiners); the inviter must be one of its members. */
-  inviteMore(invitation: NewInvitation): Promise<InviteMoreOutcome>;
+  inviteMore(
+    invitation: NewInvitation,
+    events?: CallEvents<Extract<InviteMoreOutcome, { ok: true }>>,
+  ): Promise<InviteMoreOutcome>;
   /**
    * An invitee's answer, compare-and-set: only a pending invitee of a live invitation (`at` before its
-   * deadline) moves; `answered` makes them a member (`sessionId`'s) and marks the call connected.
+   * deadline) moves; `answered` makes them a member (`sessionId`'s, held by node `nodeId`) and marks the
+   * call connected.
    */
   settle(
     inviteId: string,
@@ -194,16 +236,49 @@ export interface CallStore {
     answer: Answer,
     at: number,
     sessionId: string,
+    events?: CallEvents<Extract<SettleOutcome, { ok: true }>>,
+    nodeId?: string,
   ): Promise<SettleOutcome>;
   /** The inviter withdraws: every pending invitee becomes cancelled. */
-  cancel(inviteId: string, by: string, at: number): Promise<CancelOutcome>;
+  cancel(
+    inviteId: string,
+    by: string,
+    at: number,
+    events?: CallEvents<Extract<CancelOutcome, { ok: true }>>,
+  ): Promise<CancelOutcome>;
   /** Notes that INVITED reached a live session of these invitees (the first time counts). */
   markRung(inviteId: string, userIds: string[], at: number): Promise<void>;
   /** Every pending invitee of an invitation whose deadline is at or before `at` becomes no_answer. */
-  expire(inviteId: string, at: number): Promise<ExpireOutcome>;
-  /** A member hangs up: their ringing invitations are cancelled, they leave, the end rule applies. */
-  leave(callId: string, userId: string, at: number): Promise<LeaveOutcome>;
+  expire(
+    inviteId: string,
+    at: number,
+    events?: CallEvents<NonNullable<ExpireOutcome>>,
+  ): Promise<ExpireOutcome>;
+  /**
+   * A member hangs up: their ringing invitations are cancelled, they leave, the end rule applies. With
+   * `fromNode`, only if they are in the call from that node (an eviction must not undo a rejoin elsewhere).
+   */
+  leave(
+    callId: string,
+    userId: string,
+    at: number,
+    events?: CallEvents<Extract<LeaveOutcome, { ok: true }>>,
+    fromNode?: string,
+  ): Promise<LeaveOutcome>;
   getCall(callId: string): Promise<CallRecord | undefined>;
+  /**
+   * Which of `userIds` are in the running call of app `sdkAppId` now: their member rows only, without the
+   * rest of the call (the relay's check on every SDP/ICE message). Empty for an unknown or ended call.
+   */
+  membersIn(callId: string, sdkAppId: number, userIds: readonly string[]): Promise<CallMemberRecord[]>;
+  /** Stores a member's camera/mic (what is given); false when they are not in the running call. */
+  setMedia(callId: string, userId: string, media: MediaState): Promise<boolean>;
+  /** Node `nodeId` is alive at `at` (never moves its time back). Joining a member counts as one too. */
+  heartbeat(nodeId: string, at: number): Promise<void>;
+  /** Members still in running calls whose node was last seen before `seenBefore`, oldest joined first. */
+  stranded(seenBefore: number, limit: number): Promise<StrandedMember[]>;
+  /** Forgets nodes last seen before `seenBefore` that have nobody left in a call; returns how many. */
+  forgetNodes(seenBefore: number): Promise<number>;
   getInvitation(inviteId: string): Promise<InvitationRecord | undefined>;
   /** Invitations where the user is still pending and which ring past `now` (offline delivery), oldest first. */
   ringing(user: CallUser, now: number): Promise<InvitationRecord[]>;

@@ -48,7 +48,7 @@ export interface PushDeliveryRecord {
   deliveredAt: number | null;
 }
 
-/** What a module hands the outbox (call events, later); written only when the app has push enabled. */
+/** One event for the outbox (a call event, say); written only when the app has push enabled. */
 export interface PushEnqueue {
   appid: string;
   userId: string;
@@ -77,9 +77,9 @@ export interface PushDeliveryQuery {
 }
 
 /**
- * Message push: the per-app configuration and the outbox. The consent and send transactions write their
- * events into the outbox themselves (same transaction, only while the app has push enabled); `enqueue` is
- * for everything else (call events).
+ * Message push: the per-app configuration and the outbox. The consent, send and call transactions write
+ * their events into the outbox themselves (same transaction, only while the app has push enabled; calls
+ * through CallStore's CallEvents); `enqueue` is for any writer without a transaction of its own.
  */
 export interface PushStore {
   getConfig(appid: string): Promise<PushConfigRecord | undefined>;

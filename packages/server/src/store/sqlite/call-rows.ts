@@ -43,6 +43,33 @@ interface InviteeRow {
   created_at: number;
 }
 
+/** A call_members row as `MEMBER_COLUMNS` selects it. */
+export interface MemberRow {
+  user_id: string;
+  session_id: string | null;
+  node_id: string | null;
+  joined_at: number;
+  left_at: number | null;
+  video: number | null;
+  audio: number | null;
+}
+
+export const MEMBER_COLUMNS = 'user_id, session_id, node_id, joined_at, left_at, video, audio';
+
+const flag = (v: number | null) => (v === null ? null : v === 1);
+
+export function memberRecord(m: MemberRow): CallMemberRecord {
+  return {
+    userId: m.user_id,
+    sessionId: m.session_id,
+    joinedAt: m.joined_at,
+    leftAt: m.left_at,
+    nodeId: m.node_id,
+    video: flag(m.video),
+    audio: flag(m.audio),
+  };
+}
+
 const INVITATION = `SELECT v.*, c.appid, c.sdk_app_id, c.call_type, c.room_id
   FROM call_invitations v JOIN calls c ON c.call_id = v.call_id`;
 
@@ -62,22 +89,10 @@ export class CallReader {
     const r = this.callRow(callId);
     if (!r) return undefined;
     const members = (
-      this.sql(
-        'SELECT user_id, session_id, joined_at, left_at FROM call_members WHERE call_id = ? ORDER BY joined_at, rowid',
-      ).all(callId) as {
-        user_id: string;
-        session_id: string | null;
-        joined_at: number;
-        left_at: number | null;
-      }[]
-    ).map(
-      (m): CallMemberRecord => ({
-        userId: m.user_id,
-        sessionId: m.session_id,
-        joinedAt: m.joined_at,
-        leftAt: m.left_at,
-      }),
-    );
+      this.sql(`SELECT ${MEMBER_COLUMNS} FROM call_members WHERE call_id = ? ORDER BY joined_at, rowid`).all(
+        callId,
+      ) as MemberRow[]
+    ).map(memberRecord);
     const invitees = (
       this.sql(
         `SELECT i.invite_id, i.user_id, i.state, i.settled_at, i.session_id, v.inviter, v.created_at

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type {
   Answer,
   CallChange,
+  CallEvents,
+  CallMemberRecord,
   CallRecord,
   CallRecordPage,
   CallRecordQuery,
@@ -14,12 +16,15 @@ import type {
   InvitationRecord,
   InviteMoreOutcome,
   LeaveOutcome,
+  MediaState,
   NewCall,
   NewInvitation,
   SettleOutcome,
   StartOutcome,
+  StrandedMember,
 } from '../port.js';
-import { CallReader } from './call-rows.js';
+import { CallReader, MEMBER_COLUMNS, type MemberRow, memberRecord } from './call-rows.js';
+import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
 
 /** Positions past the end of time: the listing's bounds when the query leaves them out. */
@@ -30,7 +35,11 @@ export class SqliteCalls implements CallStore {
 
   private readonly read;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Call webhooks: each change writes the events it reports in its own transaction (port CallEvents). */
+    private readonly outbox?: OutboxWriter,
+  ) {
     this.sql = statements(db);
     this.read = new CallReader(this.sql);
   }
@@ -51,7 +60,11 @@ export class SqliteCalls implements CallStore {
     return this.read.invitation(inviteId);
   }
 
-  async start(call: NewCall, invitation: NewInvitation): Promise<StartOutcome> {
+  async start(
+    call: NewCall,
+    invitation: NewInvitation,
+    events?: CallEvents<Extract<StartOutcome, { ok: true }>>,
+  ): Promise<StartOutcome> {
     return this.db
       .transaction((): StartOutcome => {
         const at = invitation.createdAt;
@@ -70,15 +83,28 @@ export class SqliteCalls implements CallStore {
           call.groupId,
           call.startedAt,
         );
-        this.join(call.callId, call.sdkAppId, call.caller, invitation.inviterSessionId, at);
+        this.join(
+          call.callId,
+          call.sdkAppId,
+          call.caller,
+          invitation.inviterSessionId,
+          at,
+          invitation.inviterNodeId,
+        );
         this.insertInvitation(invitation, call.sdkAppId);
         const change = this.endIfOver(call.callId, at, call.caller);
-        return { ok: true, invitation: this.invitation(invitation.inviteId)!, ...change };
+        return this.reported(
+          { ok: true, invitation: this.invitation(invitation.inviteId)!, ...change },
+          events,
+        );
       })
       .immediate();
   }
 
-  async inviteMore(invitation: NewInvitation): Promise<InviteMoreOutcome> {
+  async inviteMore(
+    invitation: NewInvitation,
+    events?: CallEvents<Extract<InviteMoreOutcome, { ok: true }>>,
+  ): Promise<InviteMoreOutcome> {
     return this.db
       .transaction((): InviteMoreOutcome => {
         const call = this.callRow(invitation.callId);
@@ -86,7 +112,10 @@ export class SqliteCalls implements CallStore {
           return { ok: false, reason: 'not_member' };
         this.insertInvitation(invitation, call.sdk_app_id);
         const change = this.endIfOver(call.call_id, invitation.createdAt, invitation.inviter);
-        return { ok: true, invitation: this.invitation(invitation.inviteId)!, ...change };
+        return this.reported(
+          { ok: true, invitation: this.invitation(invitation.inviteId)!, ...change },
+          events,
+        );
       })
       .immediate();
   }
@@ -97,6 +126,8 @@ export class SqliteCalls implements CallStore {
     answer: Answer,
     at: number,
     sessionId: string,
+    events?: CallEvents<Extract<SettleOutcome, { ok: true }>>,
+    nodeId?: string,
   ): Promise<SettleOutcome> {
     return this.db
       .transaction((): SettleOutcome => {
@@ -114,7 +145,7 @@ export class SqliteCalls implements CallStore {
         ).run(answer, at, sessionId, inviteId, userId);
         let elsewhere: string[] = [];
         if (answer === 'answered') {
-          this.join(inv.call_id, inv.sdk_app_id, userId, sessionId, at);
+          this.join(inv.call_id, inv.sdk_app_id, userId, sessionId, at, nodeId);
           this.sql('UPDATE calls SET connected_at = coalesce(connected_at, ?) WHERE call_id = ?').run(
             at,
             inv.call_id,
@@ -129,12 +160,20 @@ export class SqliteCalls implements CallStore {
         }
         this.refreshStatus(inviteId);
         const change = this.endIfOver(inv.call_id, at, userId);
-        return { ok: true, invitation: this.invitation(inviteId)!, elsewhere, ...change };
+        return this.reported(
+          { ok: true, invitation: this.invitation(inviteId)!, elsewhere, ...change },
+          events,
+        );
       })
       .immediate();
   }
 
-  async cancel(inviteId: string, by: string, at: number): Promise<CancelOutcome> {
+  async cancel(
+    inviteId: string,
+    by: string,
+    at: number,
+    events?: CallEvents<Extract<CancelOutcome, { ok: true }>>,
+  ): Promise<CancelOutcome> {
     return this.db
       .transaction((): CancelOutcome => {
         const inv = this.invitationRow(inviteId);
@@ -142,7 +181,10 @@ export class SqliteCalls implements CallStore {
         if (inv.inviter !== by) return { ok: false, reason: 'not_inviter' };
         const cancelled = this.settleAllPending(inviteId, 'cancelled', at);
         const change = this.endIfOver(inv.call_id, at, by);
-        return { ok: true, invitation: this.invitation(inviteId)!, cancelled, ...change };
+        return this.reported(
+          { ok: true, invitation: this.invitation(inviteId)!, cancelled, ...change },
+          events,
+        );
       })
       .immediate();
   }
@@ -156,22 +198,32 @@ export class SqliteCalls implements CallStore {
     })();
   }
 
-  async expire(inviteId: string, at: number): Promise<ExpireOutcome> {
+  async expire(
+    inviteId: string,
+    at: number,
+    events?: CallEvents<NonNullable<ExpireOutcome>>,
+  ): Promise<ExpireOutcome> {
     return this.db
       .transaction((): ExpireOutcome => {
         const inv = this.invitationRow(inviteId);
         if (!inv || inv.deadline > at) return undefined;
         const timedOut = this.settleAllPending(inviteId, 'no_answer', at);
         const change = this.endIfOver(inv.call_id, at, timedOut.at(-1) ?? inv.inviter);
-        return { invitation: this.invitation(inviteId)!, timedOut, ...change };
+        return this.reported({ invitation: this.invitation(inviteId)!, timedOut, ...change }, events);
       })
       .immediate();
   }
 
-  async leave(callId: string, userId: string, at: number): Promise<LeaveOutcome> {
+  async leave(
+    callId: string,
+    userId: string,
+    at: number,
+    events?: CallEvents<Extract<LeaveOutcome, { ok: true }>>,
+    fromNode?: string,
+  ): Promise<LeaveOutcome> {
     return this.db
       .transaction((): LeaveOutcome => {
-        if (!this.isMember(callId, userId)) return { ok: false, reason: 'not_member' };
+        if (!this.isMember(callId, userId, fromNode)) return { ok: false, reason: 'not_member' };
         const mine = this.sql(
           "SELECT invite_id FROM call_invitations WHERE call_id = ? AND inviter = ? AND status = 'pending'",
         )
@@ -184,13 +236,55 @@ export class SqliteCalls implements CallStore {
           'UPDATE call_members SET left_at = ? WHERE call_id = ? AND user_id = ? AND left_at IS NULL',
         ).run(at, callId, userId);
         const change = this.endIfOver(callId, at, userId);
-        return { ok: true, cancelled, ...change };
+        return this.reported({ ok: true, cancelled, ...change }, events);
       })
       .immediate();
   }
 
   async getCall(callId: string): Promise<CallRecord | undefined> {
     return this.call(callId);
+  }
+
+  async membersIn(callId: string, sdkAppId: number, userIds: readonly string[]): Promise<CallMemberRecord[]> {
+    if (userIds.length === 0) return [];
+    // One primary-key lookup per user: the relay runs this on every SDP/ICE message.
+    const rows = this.sql(
+      `SELECT ${MEMBER_COLUMNS} FROM call_members
+       WHERE call_id = ? AND sdk_app_id = ? AND left_at IS NULL AND user_id IN (${userIds.map(() => '?').join(', ')})`,
+    ).all(callId, sdkAppId, ...userIds) as MemberRow[];
+    return rows.map(memberRecord);
+  }
+
+  async setMedia(callId: string, userId: string, media: MediaState): Promise<boolean> {
+    const bit = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
+    return (
+      this.sql(
+        `UPDATE call_members SET video = coalesce(?, video), audio = coalesce(?, audio)
+         WHERE call_id = ? AND user_id = ? AND left_at IS NULL`,
+      ).run(bit(media.video), bit(media.audio), callId, userId).changes === 1
+    );
+  }
+
+  async heartbeat(nodeId: string, at: number): Promise<void> {
+    this.seen(nodeId, at);
+  }
+
+  async stranded(seenBefore: number, limit: number): Promise<StrandedMember[]> {
+    return (
+      this.sql(
+        // Stale nodes first (a handful), then their members by index: cheap when no node is stale.
+        `SELECT call_id, user_id, node_id FROM call_members
+         WHERE node_id IN (SELECT node_id FROM call_nodes WHERE seen_at < ?) AND left_at IS NULL
+         ORDER BY joined_at, call_id, user_id LIMIT ?`,
+      ).all(seenBefore, limit) as { call_id: string; user_id: string; node_id: string }[]
+    ).map((r) => ({ callId: r.call_id, userId: r.user_id, nodeId: r.node_id }));
+  }
+
+  async forgetNodes(seenBefore: number): Promise<number> {
+    return this.sql(
+      `DELETE FROM call_nodes WHERE seen_at < ?
+         AND NOT EXISTS (SELECT 1 FROM call_members m WHERE m.node_id = call_nodes.node_id AND m.left_at IS NULL)`,
+    ).run(seenBefore).changes;
   }
 
   async getInvitation(inviteId: string): Promise<InvitationRecord | undefined> {
@@ -270,6 +364,13 @@ export class SqliteCalls implements CallStore {
 
   // --- inside transactions -------------------------------------------------------------------------------
 
+  /** Writes the call webhooks the change reports (port CallEvents); made only while the app has push on. */
+  private reported<O extends CallChange>(outcome: O, events: CallEvents<O> | undefined): O {
+    if (events && this.outbox?.enabled(outcome.call.appid))
+      for (const event of events(outcome)) this.outbox.write(event);
+    return outcome;
+  }
+
   /**
    * Busy (spec §1.4): a member of a running call, or a pending invitee of an invitation still ringing at
    * `at`. Ringing for `callId` itself does not count: a second invitation into the same call rings too.
@@ -322,19 +423,42 @@ export class SqliteCalls implements CallStore {
     this.refreshStatus(inv.inviteId);
   }
 
-  private join(callId: string, sdkAppId: number, userId: string, sessionId: string, at: number): void {
+  /** A (re)join starts afresh: new session and node, camera/mic unknown until set again. */
+  private join(
+    callId: string,
+    sdkAppId: number,
+    userId: string,
+    sessionId: string,
+    at: number,
+    nodeId: string | undefined,
+  ): void {
     this.sql(
-      `INSERT INTO call_members (call_id, sdk_app_id, user_id, session_id, joined_at) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO call_members (call_id, sdk_app_id, user_id, session_id, node_id, joined_at)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (call_id, user_id) DO UPDATE
-         SET session_id = excluded.session_id, joined_at = excluded.joined_at, left_at = NULL`,
-    ).run(callId, sdkAppId, userId, sessionId, at);
+         SET session_id = excluded.session_id, node_id = excluded.node_id, joined_at = excluded.joined_at,
+             left_at = NULL, video = NULL, audio = NULL`,
+    ).run(callId, sdkAppId, userId, sessionId, nodeId ?? null, at);
+    // The join proves its node alive: a node that has members always has a heartbeat row to go stale.
+    if (nodeId !== undefined) this.seen(nodeId, at);
   }
 
-  private isMember(callId: string, userId: string): boolean {
+  private seen(nodeId: string, at: number): void {
+    this.sql(
+      `INSERT INTO call_nodes (node_id, seen_at) VALUES (?, ?)
+       ON CONFLICT (node_id) DO UPDATE SET seen_at = max(seen_at, excluded.seen_at)`,
+    ).run(nodeId, at);
+  }
+
+  /** In the call now (and, given `nodeId`, from that node). */
+  private isMember(callId: string, userId: string, nodeId?: string): boolean {
     return (
-      this.sql('SELECT 1 FROM call_members WHERE call_id = ? AND user_id = ? AND left_at IS NULL')
+      this.sql(
+        `SELECT 1 FROM call_members WHERE call_id = ? AND user_id = ? AND left_at IS NULL
+           AND (? IS NULL OR node_id = ?)`,
+      )
         .pluck()
-        .get(callId, userId) === 1
+        .get(callId, userId, nodeId ?? null, nodeId ?? null) === 1
     );
   }
 

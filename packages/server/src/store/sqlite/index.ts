@@ -43,7 +43,7 @@ export function openSqliteStore(file: string): Store {
     consent: new SqliteConsent(db, push.outbox),
     messages: new SqliteMessages(db, push.outbox),
     push,
-    calls: new SqliteCalls(db),
+    calls: new SqliteCalls(db, push.outbox),
     settings: new SqliteSettings(db),
     async close() {
       await checkpointer?.stop();

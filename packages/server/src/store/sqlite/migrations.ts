@@ -289,6 +289,17 @@ export const migrations: Migration[] = [
     name: 'calls: when an invitee was rung on a live session (NO_RESP versus CALLING_TIMEOUT)',
     sql: 'ALTER TABLE call_invitees ADD COLUMN rung_at INTEGER;',
   },
+  {
+    id: 9,
+    name: 'calls: each member’s camera/mic and node; node heartbeats (members of a dead node leave)',
+    sql: `
+      ALTER TABLE call_members ADD COLUMN video INTEGER;
+      ALTER TABLE call_members ADD COLUMN audio INTEGER;
+      ALTER TABLE call_members ADD COLUMN node_id TEXT;
+      CREATE INDEX call_members_node ON call_members (node_id) WHERE left_at IS NULL;
+      CREATE TABLE call_nodes (node_id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL);
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */
