@@ -3,6 +3,8 @@
  * and secret key, spec calling.md §1.7) and the userID rule (seed 002, `login({userID, userSig})`).
  */
 
+import type { WechatOk } from './templates.js';
+
 /**
  * SDKAppIDs Beckon hands out: random 10-digit numbers in Tencent's own range (1400000000 and up), so they fit
  * wherever a client expects one, including the 32-bit field of Tencent's SDKs. Unique per server.
@@ -267,3 +269,23 @@ export interface CallRecordList {
 /** Records per page: default and most. */
 export const CALL_RECORDS_DEFAULT_LIMIT = 20;
 export const CALL_RECORDS_MAX_LIMIT = 100;
+
+/** `GET /beckon/calls?access_token=&from=&to=&limit=&cursor=` (from/to: Unix seconds). */
+export interface CallRecordListResponse extends WechatOk, CallRecordList {}
+
+/** `GET /beckon/calls/:callId?access_token=` */
+export type CallRecordResponse = WechatOk & CallRecordView;
+
+/** `GET|PUT /admin/apps/:appid/calls`: the app's calling options (`beckon app calls`). */
+export interface CallSettingsView {
+  appid: string;
+  /** All of a user's sessions ring and stay logged in; off: a later login kicks the earlier one. */
+  multiDevice: boolean;
+}
+
+/** One entry of RTCConfiguration.iceServers, as the server hands it to a logged-in client. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}

@@ -5,6 +5,7 @@ import {
   ApiError,
   type AppType,
   type AppView,
+  type CallSettingsView,
   DEFAULT_DAILY_SEND_CAP,
   Errors,
   type IssuedUserSig,
@@ -41,6 +42,9 @@ const USAGE = `Usage: beckon <command>
   app push APPID --off                   disable message push (pending events are dropped)
   app push-log APPID [--status pending|delivered|failed] [--limit N] [--before ID]
                                          the app's pushed events, newest first
+  app calls APPID [--multi-device on|off]
+                                         show or set the app's calling options; multi-device on: all of a
+                                         user's sessions ring (off, the default: a later login kicks the earlier)
   usersig --app SDKAPPID --user USERID [--expire SECONDS]
                                          a userSig for development (the last line of the output); USERID:
                                          1 to 32 letters, digits, - or _; expire default 180 days
@@ -102,6 +106,21 @@ function printPushLog(rows: PushDeliveryView[]): void {
         `attempts ${r.attempts}  ${when}${error}`,
     );
   }
+}
+
+function printCalls(view: CallSettingsView): void {
+  console.log(`${'appid'.padEnd(12)} ${view.appid}`);
+  console.log(
+    `${'multi-device'.padEnd(12)} ${view.multiDevice ? 'on (all sessions ring)' : 'off (a later login kicks the earlier)'}`,
+  );
+}
+
+/** `app calls APPID [--multi-device on|off]`. */
+async function callsCommand(admin: AppAdmin, appid: string, multiDevice: string | undefined) {
+  if (multiDevice === undefined) return admin.showCalls(appid);
+  if (multiDevice !== 'on' && multiDevice !== 'off')
+    throw new Error('app calls --multi-device must be on or off');
+  return admin.setCalls(appid, { multiDevice: multiDevice === 'on' });
 }
 
 interface PushOptions {
@@ -181,6 +200,7 @@ async function appCommand(args: string[]): Promise<void> {
       status: { type: 'string' },
       limit: { type: 'string' },
       before: { type: 'string' },
+      'multi-device': { type: 'string' },
     },
   });
   const [sub, appid, ...rest] = positionals;
@@ -195,6 +215,12 @@ async function appCommand(args: string[]): Promise<void> {
       if (values.json) console.log(JSON.stringify(out, null, 2));
       else if (Array.isArray(out)) printPushLog(out);
       else printPush(out);
+      return;
+    }
+    if (sub === 'calls') {
+      const out = await callsCommand(admin, needAppid(), values['multi-device']);
+      if (values.json) console.log(JSON.stringify(out, null, 2));
+      else printCalls(out);
       return;
     }
     let result: AppView | AppView[];

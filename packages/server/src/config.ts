@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type IceConfig, iceConfigFromEnv } from './calls/ice.js';
 
 /** Everything the server reads from its environment, resolved once at start. */
 export interface Config {
@@ -10,6 +11,8 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   limits: Limits;
+  /** ICE servers handed to calling clients (BECKON_ICE_SERVERS, BECKON_TURN_*; see calls/ice.ts). */
+  ice: IceConfig;
 }
 
 /** Quotas of spec §1; lowered in tests to make the limit codes reachable. */
@@ -49,5 +52,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     limits: { ...defaultLimits },
+    ice: iceConfigFromEnv(env),
   };
 }

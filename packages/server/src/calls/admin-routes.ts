@@ -1,9 +1,21 @@
 import { USER_ID_MAX_LENGTH, USERSIG_MAX_EXPIRE_SECONDS, type UserSigRequest } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
+import { appidParam, type WithAppid } from '../http/admin-params.js';
 import { issueUserSig } from './credentials.js';
+import { getCallSettings, setCallSettings } from './settings.js';
 
-/** `POST /admin/usersig`: a development userSig for one of the apps (`beckon usersig` calls it). */
+const settingsBody = {
+  type: 'object',
+  required: ['multiDevice'],
+  additionalProperties: false,
+  properties: { multiDevice: { type: 'boolean' } },
+} as const;
+
+/**
+ * `POST /admin/usersig`: a development userSig for one of the apps (`beckon usersig` calls it).
+ * `GET|PUT /admin/apps/:appid/calls`: the app's calling options (`beckon app calls`).
+ */
 export function registerCallAdminRoutes(app: FastifyInstance, ctx: Context): void {
   app.post<{ Body: UserSigRequest }>(
     '/admin/usersig',
@@ -23,5 +35,15 @@ export function registerCallAdminRoutes(app: FastifyInstance, ctx: Context): voi
       },
     },
     async (request) => issueUserSig(ctx, request.body),
+  );
+
+  app.get<WithAppid>('/admin/apps/:appid/calls', { schema: { params: appidParam } }, (request) =>
+    getCallSettings(ctx, request.params.appid),
+  );
+
+  app.put<WithAppid & { Body: { multiDevice: boolean } }>(
+    '/admin/apps/:appid/calls',
+    { schema: { params: appidParam, body: settingsBody } },
+    (request) => setCallSettings(ctx, request.params.appid, request.body),
   );
 }

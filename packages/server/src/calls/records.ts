@@ -87,6 +87,7 @@ export async function listCallRecords(
 /** One record of the app; NOT_FOUND for another app's call. */
 export async function getCallRecord(ctx: Context, appid: string, callId: string): Promise<CallRecordView> {
   const call = await ctx.store.calls.getCall(callId);
-  if (!call || call.appid !== appid) throw new ApiError(Errors.NOT_FOUND);
+  if (!call || call.appid !== appid)
+    throw new ApiError(Errors.NOT_FOUND, `${Errors.NOT_FOUND.message}: no call with that callId in this app`);
   return toCallRecordView(call);
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type {
   AppType,
   AppView,
+  CallSettingsView,
   IssuedUserSig,
   PushConfigView,
   PushDeliveryView,
@@ -20,6 +21,7 @@ import {
   toAppView,
 } from '../apps/service.js';
 import { issueUserSig } from '../calls/credentials.js';
+import { getCallSettings, setCallSettings } from '../calls/settings.js';
 import type { Config } from '../config.js';
 import { disablePush, getPushConfig, type PushConfigInput, setPushConfig } from '../events/config.js';
 import { type PushLogQuery, pushLog } from '../events/log.js';
@@ -45,6 +47,9 @@ export interface AppAdmin {
   setPush(appid: string, input: PushConfigInput): Promise<PushConfigView>;
   disablePush(appid: string): Promise<PushConfigView>;
   pushLog(appid: string, query: PushLogQuery): Promise<PushDeliveryView[]>;
+  /** Calling options (multi-device): shown and set. */
+  showCalls(appid: string): Promise<CallSettingsView>;
+  setCalls(appid: string, input: { multiDevice: boolean }): Promise<CallSettingsView>;
   close(): Promise<void>;
   /** Where the command ran, for the human-readable output. */
   readonly via: string;
@@ -80,6 +85,8 @@ export function directAdmin(config: Config): AppAdmin {
     setPush: (appid, input) => setPushConfig(ctx, appid, input),
     disablePush: (appid) => disablePush(ctx, appid),
     pushLog: (appid, query) => pushLog(ctx, appid, query),
+    showCalls: (appid) => getCallSettings(ctx, appid),
+    setCalls: (appid, input) => setCallSettings(ctx, appid, input),
     close: async () => {
       await ctx.store.close();
       await ctx.bus.close();
@@ -123,6 +130,8 @@ export function httpAdmin(url: string, token: string): AppAdmin {
       return (await call<{ deliveries: PushDeliveryView[] }>('GET', `${path(appid)}/push/deliveries${qs}`))
         .deliveries;
     },
+    showCalls: (appid) => call('GET', `${path(appid)}/calls`),
+    setCalls: (appid, input) => call('PUT', `${path(appid)}/calls`, input),
     close: async () => {},
   };
 }
