@@ -4,10 +4,11 @@ import { registerLoginRoutes } from './accounts/login-routes.js';
 import { registerAppAdminRoutes } from './apps/admin-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
 import { registerCallAdminRoutes } from './calls/admin-routes.js';
+import { registerCallRecordRoutes } from './calls/record-routes.js';
 import { registerConsentRoutes } from './consent/routes.js';
 import type { Context } from './context.js';
 import { registerPushAdminRoutes } from './events/admin-routes.js';
-import { registerGateway } from './gateway/gateway.js';
+import { type GatewayOptions, registerGateway } from './gateway/gateway.js';
 import { requireAccessToken } from './http/access-token.js';
 import { requireAdmin } from './http/admin-auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   adminToken: string;
   /** pino options, or false for silence (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** Timings and ICE servers of `/ws`. */
+  gateway?: GatewayOptions;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     requireAccessToken(business, ctx);
     registerTemplateRoutes(business, ctx);
     registerSendRoutes(business, ctx);
+    registerCallRecordRoutes(business, ctx);
   });
 
   // Client API for the platform shell: JSON, HTTP statuses from the registry, session bearer tokens.
@@ -70,8 +74,8 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     registerCallAdminRoutes(admin, ctx);
   });
 
-  // The WebSocket /ws (inbox push), on the same HTTP server: upgrades never reach the routes.
-  registerGateway(app, ctx);
+  // The WebSocket /ws (inbox push, call signaling), on the same HTTP server: upgrades never reach the routes.
+  registerGateway(app, ctx, options.gateway);
 
   return app;
 }

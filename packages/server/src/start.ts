@@ -19,7 +19,10 @@ export async function start(config: Config): Promise<void> {
   });
   // Message push: sends the outbox (events/dispatcher.ts); stopped before the store closes under it.
   const dispatcher = new PushDispatcher(ctx, { log: app.log });
+  // Calling's deadlines live in the store: sweeping fires them, overdue ones from before a restart at once.
+  let stopSweeping = () => {};
   app.addHook('onClose', async () => {
+    stopSweeping();
     await dispatcher.stop();
     await ctx.bus.close();
     await ctx.store.close();
@@ -32,6 +35,7 @@ export async function start(config: Config): Promise<void> {
   const url = `http://${host}:${port}`;
   writeFileSync(serverFile(config.dataDir), `${JSON.stringify({ url, pid: process.pid })}\n`);
   dispatcher.start();
+  stopSweeping = app.calls.startSweeping();
 
   const out = process.stdout;
   out.write(`\nBeckon is running at ${url}/\n`);

@@ -1,6 +1,7 @@
-import type { ClientFrame, ServerFrame } from '@beckon/protocol';
-import { WS_CLOSE } from '@beckon/protocol';
+import type { CallRequest, ServerFrame } from '@beckon/protocol';
+import { Errors, WS_CLOSE } from '@beckon/protocol';
 import WebSocket, { type RawData } from 'ws';
+import { parseClientFrame } from './client-frames.js';
 import type { Authenticated } from './handshake.js';
 
 /** Close code of a server going away (RFC 6455 §7.4.1). */
@@ -8,43 +9,40 @@ export const CLOSE_GOING_AWAY = 1001;
 /** Close code of a server fault (RFC 6455 §7.4.1). */
 export const CLOSE_INTERNAL_ERROR = 1011;
 
-/** A client frame, or why the bytes are not one. */
-export function parseClientFrame(data: RawData, isBinary: boolean): ClientFrame | { problem: string } {
-  if (isBinary) return { problem: 'frames are JSON text, not binary' };
-  let frame: unknown;
-  try {
-    frame = JSON.parse(data.toString());
-  } catch {
-    return { problem: 'frame is not JSON' };
-  }
-  const type = (frame as { type?: unknown } | null)?.type;
-  if (type === 'ping') return { type };
-  return { problem: `unknown frame type: ${typeof type === 'string' ? type.slice(0, 64) : typeof type}` };
-}
+/** Handles one request of the socket; its answer is sent by the handler (a login's result precedes signals). */
+export type RequestHandler = (connection: Connection, request: CallRequest) => Promise<void>;
 
 /**
- * One open WebSocket of a signed-in session: what it may be sent, and in which order. Frames pushed before
- * the hello are held back, so that a client always hears `hello` first.
+ * One open WebSocket: a platform session's (`auth`, inbox push) or a calling client's that has not shown a
+ * session token and logs in with its userSig. Frames pushed before the hello are held back, so that a
+ * platform client always hears `hello` first. Requests are handled one at a time, in the order they came:
+ * an ICE candidate must never overtake the offer it belongs to.
  */
 export class Connection {
   /** Cleared by each heartbeat, set by the pong that answers it. */
   alive = true;
-  private greeted = false;
+  /** The calling session this socket holds, once logged in (gateway/calling.ts). */
+  callSession: string | undefined;
+  private greeted: boolean;
   private held: ServerFrame[] = [];
+  private queue: Promise<void> = Promise.resolve();
   readonly closed: Promise<void>;
 
   constructor(
     readonly socket: WebSocket,
-    readonly auth: Authenticated,
+    readonly auth: Authenticated | undefined,
+    private readonly onRequest: RequestHandler,
   ) {
+    this.greeted = auth === undefined;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('pong', () => {
       this.alive = true;
     });
   }
 
-  get userId(): string {
-    return this.auth.userId;
+  /** The platform user, for a socket opened with a session token. */
+  get userId(): string | undefined {
+    return this.auth?.userId;
   }
 
   get open(): boolean {
@@ -62,12 +60,16 @@ export class Connection {
   }
 
   hello(unread: number): void {
-    this.send({ type: 'hello', userId: this.userId, unread });
+    if (!this.auth) return;
+    this.send({ type: 'hello', userId: this.auth.userId, unread });
     this.greeted = true;
     for (const frame of this.held.splice(0)) this.send(frame);
   }
 
-  /** Answers one client frame; a bad one gets an error frame and closes the socket (4002). */
+  /**
+   * One client frame. Bytes that are not a frame get an error frame and close the socket (4002); a request
+   * with bad fields is answered 6017 and the socket stays.
+   */
   receive(data: RawData, isBinary: boolean): void {
     const frame = parseClientFrame(data, isBinary);
     if ('problem' in frame) {
@@ -75,7 +77,16 @@ export class Connection {
       this.close(WS_CLOSE.BAD_FRAME, 'bad frame');
       return;
     }
-    this.send({ type: 'pong' });
+    if ('invalid' in frame) {
+      const { code, message } = Errors.SIGNALING_INVALID_PARAMETERS;
+      this.send({ type: 'result', id: frame.id, code, message: `${message}: ${frame.invalid}` });
+      return;
+    }
+    if (frame.type === 'ping') {
+      this.send({ type: 'pong' });
+      return;
+    }
+    this.queue = this.queue.then(() => this.onRequest(this, frame));
   }
 
   /** One heartbeat: a socket that did not answer the previous ping is gone; the others are pinged. */

@@ -77,8 +77,8 @@ const card = (n: number): ServerFrame => ({
 });
 
 describe('upgrade', () => {
-  test('no token, an unknown one or an expired one: HTTP 401 92004, no socket', async () => {
-    for (const auth of [{}, { token: 'not-a-session' }, { token: 'not-a-session', via: 'query' as const }]) {
+  test('an unknown token or an expired one: HTTP 401 92004, no socket', async () => {
+    for (const auth of [{ token: 'not-a-session' }, { token: 'not-a-session', via: 'query' as const }]) {
       const refused = await refusal(auth);
       expect(refused.status).toBe(401);
       expect(JSON.parse(refused.body)).toMatchObject({ errcode: 92004 });
@@ -86,7 +86,7 @@ describe('upgrade', () => {
     s.clock.advance(SESSION_TTL_SECONDS * 1000);
     expect((await refusal({ token: alice.token })).status).toBe(401);
     expect((await refusal({ token: bob.token, via: 'query' })).status).toBe(401);
-    expect(s.app.gateway.stats()).toEqual({ users: 0, connections: 0 });
+    expect(s.app.gateway.stats()).toEqual({ users: 0, connections: 0, callSessions: 0 });
   });
 
   test('another path is 404; a plain HTTP request to /ws is not a WebSocket', async () => {
@@ -120,8 +120,9 @@ describe('frames', () => {
   test.each([
     ['not JSON', 'hello?', 'frame is not JSON'],
     ['an unknown type', JSON.stringify({ type: 'inbox.card' }), 'unknown frame type: inbox.card'],
-    ['no type', JSON.stringify([1, 2]), 'unknown frame type: undefined'],
-    ['JSON null', 'null', 'unknown frame type: undefined'],
+    ['no type', JSON.stringify({ id: 1 }), 'unknown frame type: undefined'],
+    ['an array', JSON.stringify([1, 2]), 'frame is not a JSON object'],
+    ['JSON null', 'null', 'frame is not a JSON object'],
     ['binary', Buffer.from('{"type":"ping"}'), 'frames are JSON text, not binary'],
   ])('%s → an error frame, then close 4002', async (_what, data, message) => {
     const { client } = await online(alice);
@@ -142,7 +143,7 @@ describe('push', () => {
     const tab1 = (await online(alice)).client;
     const tab2 = (await online(await signInAgain('alice'))).client;
     const bobs = (await online(bob)).client;
-    expect(s.app.gateway.stats()).toEqual({ users: 2, connections: 3 });
+    expect(s.app.gateway.stats()).toEqual({ users: 2, connections: 3, callSessions: 0 });
 
     await pushToUser(s.ctx, alice.userId, card(1));
     await pushToUser(s.ctx, bob.userId, { type: 'inbox.unread', unread: 9 });
@@ -160,7 +161,7 @@ describe('push', () => {
     // The user's last socket takes the user's Bus subscription with it.
     tab2.ws.close();
     await until(() => s.app.gateway.stats().users === 1);
-    expect(s.app.gateway.stats()).toEqual({ users: 1, connections: 1 });
+    expect(s.app.gateway.stats()).toEqual({ users: 1, connections: 1, callSessions: 0 });
     expect(bobs.pending()).toEqual([]);
   });
 
@@ -171,7 +172,7 @@ describe('push', () => {
     await s.app.close();
     expect((await a.closed).code).toBe(1001);
     expect((await b.closed).code).toBe(1001);
-    expect(s.app.gateway.stats()).toEqual({ users: 0, connections: 0 });
+    expect(s.app.gateway.stats()).toEqual({ users: 0, connections: 0, callSessions: 0 });
     const late = new WebSocket(`${base}/ws`, { headers: { authorization: `Bearer ${alice.token}` } });
     const opened = new Promise((resolve, reject) => late.once('open', resolve).once('error', reject));
     await expect(opened).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -224,6 +225,6 @@ describe('session and heartbeat', () => {
     s.app.gateway.heartbeat();
     expect((await silent.closed).code).toBe(1006);
     await until(() => answered === 2);
-    expect(s.app.gateway.stats()).toEqual({ users: 1, connections: 1 });
+    expect(s.app.gateway.stats()).toEqual({ users: 1, connections: 1, callSessions: 0 });
   });
 });

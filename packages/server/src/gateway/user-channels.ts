@@ -20,32 +20,32 @@ export class UserChannels {
   constructor(private readonly bus: Bus) {}
 
   /** Adds a socket; resolves once the user's frames reach it (rejects if the Bus cannot subscribe). */
-  async join(connection: Connection): Promise<void> {
-    let entry = this.users.get(connection.userId);
+  async join(userId: string, connection: Connection): Promise<void> {
+    let entry = this.users.get(userId);
     if (!entry) {
       const connections = new Set<Connection>();
       // Frames are the server's own (pushToUser); the gateway forwards them as they are.
       const forward = (frame: unknown) => {
         for (const c of connections) c.deliver(frame as ServerFrame);
       };
-      entry = { connections, subscription: this.bus.subscribe(userChannel(connection.userId), forward) };
-      this.users.set(connection.userId, entry);
+      entry = { connections, subscription: this.bus.subscribe(userChannel(userId), forward) };
+      this.users.set(userId, entry);
     }
     entry.connections.add(connection);
     try {
       await entry.subscription;
     } catch (err) {
       // A failed subscription must not be handed to the user's next sockets: forget it.
-      if (this.users.get(connection.userId) === entry) this.users.delete(connection.userId);
+      if (this.users.get(userId) === entry) this.users.delete(userId);
       throw err;
     }
   }
 
   /** Removes a socket; the user's last one takes the Bus subscription with it. */
-  async leave(connection: Connection): Promise<void> {
-    const entry = this.users.get(connection.userId);
+  async leave(userId: string, connection: Connection): Promise<void> {
+    const entry = this.users.get(userId);
     if (!entry?.connections.delete(connection) || entry.connections.size > 0) return;
-    this.users.delete(connection.userId);
+    this.users.delete(userId);
     const leaving = entry.subscription.then(
       (unsubscribe) => unsubscribe(),
       () => undefined,

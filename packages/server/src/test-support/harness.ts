@@ -2,9 +2,11 @@ import { APPID_PATTERN, type AppView } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import { createApp, toAppView } from '../apps/service.js';
 import { MemoryBus } from '../bus/memory.js';
+import { noIce } from '../calls/ice.js';
 import { ManualClock } from '../clock.js';
 import { type Config, defaultLimits, type Limits } from '../config.js';
 import type { Context } from '../context.js';
+import type { GatewayOptions } from '../gateway/gateway.js';
 import { buildServer } from '../server.js';
 import type { TemplateKeyword } from '../store/port.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
@@ -27,6 +29,7 @@ export function testContext(options: { limits?: Partial<Limits>; file?: string }
     databaseUrl: undefined,
     redisUrl: undefined,
     limits: { ...defaultLimits, ...options.limits },
+    ice: noIce,
   };
   return { store: openSqliteStore(options.file ?? ':memory:'), bus: new MemoryBus(clock), clock, config };
 }
@@ -43,9 +46,11 @@ export interface TestServer {
 }
 
 /** The whole HTTP server in-process, for `app.inject(...)`. */
-export async function testServer(options: { limits?: Partial<Limits> } = {}): Promise<TestServer> {
+export async function testServer(
+  options: { limits?: Partial<Limits>; gateway?: GatewayOptions } = {},
+): Promise<TestServer> {
   const ctx = testContext(options);
-  const app = await buildServer(ctx, { adminToken: ADMIN_TOKEN, logger: false });
+  const app = await buildServer(ctx, { adminToken: ADMIN_TOKEN, logger: false, gateway: options.gateway });
   return {
     app,
     ctx,
