@@ -20,16 +20,20 @@ async function waitFor(check, what, ms = 15_000) {
   }
 }
 
-/** Fastify's hello world in its own process: the ceiling for an HTTP route on this machine. */
-export async function startHelloWorld() {
-  const child = spawn(process.execPath, [join(root, 'bench/hello-world.js')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** A bench script in its own process that prints `listening <url>`. */
+async function startScript(file, what) {
+  const child = spawn(process.execPath, [join(root, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  const url = await waitFor(() => /listening (\S+)/.exec(out)?.[1], 'hello world');
+  const url = await waitFor(() => /listening (\S+)/.exec(out)?.[1], what);
   return { url, pid: child.pid, stop: () => stopChild(child) };
 }
+
+/** Fastify's hello world in its own process: the ceiling for an HTTP route on this machine. */
+export const startHelloWorld = () => startScript('bench/hello-world.js', 'hello world');
+
+/** A raw `ws` relay in its own process (bench/ws-relay.js): the ceiling for a signal over a WebSocket. */
+export const startWsRelay = () => startScript('bench/ws-relay.js', 'ws relay');
 
 /** `beckon start` on a fresh data dir, logging at info like a real deployment (to /dev/null). */
 export async function startBeckon() {

@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each printing its figures as ratios of a ceiling measured in this run.
+import { callsBench } from './calls.bench.js';
 import { openApiBench } from './open-api.bench.js';
 import { sendBench } from './send.bench.js';
 
@@ -7,3 +8,5 @@ console.log('## Open API');
 await openApiBench();
 console.log('\n## Send and inbox push');
 await sendBench();
+console.log('\n## Calling');
+await callsBench();
