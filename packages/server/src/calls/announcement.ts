@@ -7,7 +7,7 @@ interface Queued {
   to: CallUser;
   sessions: readonly string[] | 'all';
   signal: CallSignal;
-  /** Told when the gateway took the signal (it did not throw). */
+  /** Told when a live socket took the signal (the gateway neither threw nor held it for a resume). */
   sent?: () => void;
 }
 
@@ -43,8 +43,7 @@ export class Announcement {
       // A session replaying what rings for it (presence.ts login) learns the invitations it heard of.
       if ('inviteID' in q.signal) this.rt.sessions.heard(q.to, q.sessions, q.signal.inviteID);
       try {
-        this.rt.deliver(q.to, q.sessions, q.signal);
-        q.sent?.();
+        if (this.rt.deliver(q.to, q.sessions, q.signal) !== false) q.sent?.();
       } catch (err) {
         this.rt.log.warn({ err, event: q.signal.event, userId: q.to.userId }, 'call signal not delivered');
       }

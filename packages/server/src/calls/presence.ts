@@ -60,20 +60,22 @@ export async function login(rt: CallRuntime, request: LoginRequest): Promise<Log
   if (typeof sessionId !== 'string' || sessionId === '' || rt.sessions.get(sessionId))
     throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'sessionId missing or already logged in');
   const user = { sdkAppId, userId };
-  const { multiDevice } = await rt.ctx.store.calls.settings(appid);
-  const kicked = multiDevice ? [] : rt.sessions.of(user).map((s) => s.sessionId);
-  for (const old of kicked) await endSession(rt, old, 'multipleAccount');
   const session: CallSession = { sessionId, appid, sdkAppId, userId, loggedInAt: rt.ctx.clock.now() };
-  // Calls held by sessions this node no longer has (a restart) are left: their media is gone.
-  await leaveCallsOf(rt, session, true);
-  // Registered first, so every change from now on reaches the session; the replay then skips what it heard
-  // of meanwhile (a cancel, a timeout or an answer elsewhere between the read and the replay, or INVITED
-  // rung live): nothing rings after its CALLING_CANCEL, nothing rings twice.
+  // Registered before the first await, so every change from now on reaches the session (the replay then
+  // skips what it heard of meanwhile: nothing rings after its CALLING_CANCEL, nothing rings twice), and of
+  // two logins racing, the later one sees the earlier one and kicks it.
+  const earlier = rt.sessions.of(user).map((s) => s.sessionId);
   rt.sessions.add(session);
   const heard = rt.sessions.listen(sessionId);
   const out = new Announcement(rt);
   const rung = new Map<string, string[]>();
+  let kicked: string[] = [];
   try {
+    const { multiDevice } = await rt.ctx.store.calls.settings(appid);
+    kicked = multiDevice ? [] : earlier.filter((id) => rt.sessions.get(id));
+    for (const old of kicked) await endSession(rt, old, 'multipleAccount');
+    // Calls held by sessions this node no longer has (a restart) are left: their media is gone.
+    await leaveCallsOf(rt, session, true);
     const ringing = await rt.ctx.store.calls.ringing(user, rt.ctx.clock.now());
     const calls = await Promise.all(ringing.map((i) => rt.ctx.store.calls.getCall(i.callId)));
     // From here to send(), synchronous: nothing else can deliver in between.
@@ -84,6 +86,9 @@ export async function login(rt: CallRuntime, request: LoginRequest): Promise<Log
       rung.set(invitation.inviteId, marks);
       ring(out, marks, user, invitedSignal(invitation, call), sessionId);
     }
+  } catch (err) {
+    rt.sessions.remove(sessionId);
+    throw err;
   } finally {
     rt.sessions.unlisten(sessionId);
   }

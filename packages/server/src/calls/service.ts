@@ -13,7 +13,7 @@ import type { Context } from '../context.js';
 import type { CallUser } from '../store/port.js';
 import { accept, reject } from './answer.js';
 import { invite } from './invite.js';
-import { cancel, hangup } from './leave.js';
+import { cancel, hangup, leaveCall } from './leave.js';
 import { evictStranded, heartbeat } from './liveness.js';
 import { relay, setMedia } from './media.js';
 import { kick, type LoginRequest, type LoginResult, login, logout } from './presence.js';
@@ -119,12 +119,29 @@ export class CallService {
     return this.rt.sessions.size;
   }
 
+  /**
+   * INVITED signals the gateway held for a session without a live socket (a login's replay, or a dropped
+   * socket's) reached it now: those invitations rang (their timeout is CALLING_TIMEOUT, not NO_RESP).
+   */
+  async rang(sessionId: string, inviteIds: string[]): Promise<void> {
+    const session = this.rt.sessions.get(sessionId);
+    if (!session) return;
+    const now = this.rt.ctx.clock.now();
+    for (const inviteId of inviteIds) await this.rt.ctx.store.calls.markRung(inviteId, [session.userId], now);
+  }
+
   async invite(sessionId: string, command: InviteCommand): Promise<InviteReceipt> {
-    return invite(this.rt, this.loggedIn(sessionId), command);
+    const session = this.loggedIn(sessionId);
+    const receipt = await invite(this.rt, session, command);
+    await this.leaveIfEnded(session, receipt.callId);
+    return receipt;
   }
 
   async accept(sessionId: string, inviteId: string): Promise<AcceptReceipt> {
-    return accept(this.rt, this.loggedIn(sessionId), inviteId);
+    const session = this.loggedIn(sessionId);
+    const receipt = await accept(this.rt, session, inviteId);
+    await this.leaveIfEnded(session, receipt.callId);
+    return receipt;
   }
 
   async reject(sessionId: string, inviteId: string): Promise<void> {
@@ -224,6 +241,19 @@ export class CallService {
     timer.unref();
     tick();
     return () => clearInterval(timer);
+  }
+
+  /**
+   * A join that committed after its session ended (a logout or kick while the command was in flight) would
+   * leave a member nobody holds, busy for every later call: it leaves at once.
+   */
+  private async leaveIfEnded(session: CallSession, callId: string): Promise<void> {
+    if (this.rt.sessions.get(session.sessionId)) return;
+    const call = await this.rt.ctx.store.calls.getCall(callId);
+    const held = call?.members.some(
+      (m) => m.userId === session.userId && m.sessionId === session.sessionId && m.leftAt === null,
+    );
+    if (held) await leaveCall(this.rt, callId, session.userId);
   }
 
   private loggedIn(sessionId: string): CallSession {

@@ -22,11 +22,13 @@ export interface CallingOptions {
   resumeGraceMs: number;
   /** STUN/TURN servers handed to each logged-in user. */
   iceServers: (userId: string) => IceServer[];
+  /** A socket that stays open lost its calling session (logout): the gateway's login timer runs again. */
+  loggedOut: (connection: Connection) => void;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 /** Signals a dropped session keeps for its resume; past this many it is logged out instead (a client gone). */
-const MAX_MISSED = 256;
+export const MAX_MISSED_SIGNALS = 256;
 
 /** A calling session and the socket that holds it, if any (none while dropped, or before the login answered). */
 interface Link {
@@ -45,6 +47,12 @@ const ok = (id: RequestId, data: unknown): ServerFrame => ({
   code: 0,
   data: data ?? null,
 });
+
+/** The inviteIDs of the INVITED signals among frames (held ones ring when they are flushed). */
+const invitesIn = (frames: ServerFrame[]) =>
+  frames.flatMap((f) =>
+    f.type === 'call.signal' && f.signal.event === 'onInvited' ? [f.signal.inviteID] : [],
+  );
 
 /**
  * Calling over `/ws`: binds the CallService's sessions to sockets. A socket logs in with its userSig; its
@@ -66,8 +74,9 @@ export class CallingGateway {
     });
   }
 
-  /** Handles one request and sends its result; never rejects. */
+  /** Handles one request and sends its result; never rejects. A closing socket's requests are dropped. */
   async handle(connection: Connection, request: CallRequest): Promise<void> {
+    if (!connection.open) return;
     try {
       if (request.type === 'call.login') return await this.login(connection, request);
       const sessionId = connection.callSession;
@@ -89,17 +98,9 @@ export class CallingGateway {
   dropped(connection: Connection): void {
     const link = connection.callSession ? this.links.get(connection.callSession) : undefined;
     connection.callSession = undefined;
-    if (!link || link.connection !== connection) return;
+    if (link?.connection !== connection) return;
     link.connection = undefined;
-    const expire = () => {
-      this.end(link.sessionId).catch((err) => this.options.log.warn({ err }, 'calling: logout failed'));
-    };
-    if (this.options.resumeGraceMs <= 0) {
-      expire();
-      return;
-    }
-    link.grace = setTimeout(expire, this.options.resumeGraceMs);
-    link.grace.unref();
+    this.await(link);
   }
 
   /** Kicks out (`userSigExpired`) every session whose userSig has expired by the context's clock. */
@@ -129,9 +130,16 @@ export class CallingGateway {
       );
     const verdict = await verifyAppUserSig(this.ctx, request.sdkAppId, request.userId, request.userSig);
     if (!verdict.ok) throw new ApiError(verdict.error);
+    if (!connection.open) return;
     const user = { sdkAppId: request.sdkAppId, userId: request.userId };
     const resumed = request.resume ? this.resume(request.resume, user) : undefined;
     if (resumed) {
+      // The old socket may look open still (a half-open drop the heartbeat has not caught): this one wins.
+      const old = resumed.connection;
+      if (old && old !== connection) {
+        old.callSession = undefined;
+        if (!old.auth) old.close(WS_CLOSE.KICKED, 'resumed on another socket');
+      }
       resumed.userSigExpiresAt = verdict.expiresAt;
       connection.send(ok(request.id, this.result(resumed, true, 0)));
       return this.attach(resumed, connection);
@@ -147,29 +155,28 @@ export class CallingGateway {
     };
     this.links.set(link.sessionId, link);
     this.byResumeToken.set(link.resumeToken, link);
+    let outcome: Awaited<ReturnType<CallService['login']>>;
     try {
-      const { kicked, ringing } = await this.service.login({
-        sessionId: link.sessionId,
-        appid: verdict.app.appid,
-        ...user,
-      });
-      for (const sessionId of kicked) {
-        const old = this.links.get(sessionId);
-        if (old) this.unlink(old, true);
-      }
-      connection.send(ok(request.id, this.result(link, false, ringing)));
-      this.attach(link, connection);
+      outcome = await this.service.login({ sessionId: link.sessionId, appid: verdict.app.appid, ...user });
     } catch (err) {
       this.unlink(link, false);
       throw err;
     }
+    for (const sessionId of outcome.kicked) {
+      const old = this.links.get(sessionId);
+      if (old) this.unlink(old, true);
+    }
+    connection.send(ok(request.id, this.result(link, false, outcome.ringing)));
+    if (this.links.get(link.sessionId) === link) return this.attach(link, connection);
+    // A later login of the same user kicked this one while it was logging in: it hears so, like any other.
+    for (const frame of link.missed.splice(0)) connection.send(frame);
+    if (!connection.auth) connection.close(WS_CLOSE.KICKED, 'kicked out');
   }
 
-  /** The dropped session a resumeToken names, if it is still held and is the same user's. */
+  /** The session a resumeToken names, if it is still held and is the same user's. */
   private resume(token: string, user: CallUser): Link | undefined {
     const link = this.byResumeToken.get(token);
-    if (!link || link.connection?.open) return undefined;
-    if (link.user.sdkAppId !== user.sdkAppId || link.user.userId !== user.userId) return undefined;
+    if (!link || link.user.sdkAppId !== user.sdkAppId || link.user.userId !== user.userId) return undefined;
     return link;
   }
 
@@ -184,12 +191,38 @@ export class CallingGateway {
     };
   }
 
+  /** Binds the session to the socket and flushes what it missed; a socket closed meanwhile is a drop. */
   private attach(link: Link, connection: Connection): void {
     clearTimeout(link.grace);
     link.grace = undefined;
+    if (!connection.open) {
+      link.connection = undefined;
+      this.await(link);
+      return;
+    }
     link.connection = connection;
     connection.callSession = link.sessionId;
-    for (const frame of link.missed.splice(0)) connection.send(frame);
+    const missed = link.missed.splice(0);
+    for (const frame of missed) connection.send(frame);
+    const invites = invitesIn(missed);
+    if (invites.length)
+      this.service
+        .rang(link.sessionId, invites)
+        .catch((err) => this.options.log.warn({ err }, 'calling: marking invitations rung failed'));
+  }
+
+  /** A session without a socket: logged out unless a resume takes it back within the grace. */
+  private await(link: Link): void {
+    clearTimeout(link.grace);
+    const expire = () => {
+      this.end(link.sessionId).catch((err) => this.options.log.warn({ err }, 'calling: logout failed'));
+    };
+    if (this.options.resumeGraceMs <= 0) {
+      expire();
+      return;
+    }
+    link.grace = setTimeout(expire, this.options.resumeGraceMs);
+    link.grace.unref();
   }
 
   /** Forgets a session's socket binding; a kicked socket without a platform session is closed. */
@@ -202,6 +235,7 @@ export class CallingGateway {
     if (!connection || connection.callSession !== link.sessionId) return;
     connection.callSession = undefined;
     if (kicked && !connection.auth) connection.close(WS_CLOSE.KICKED, 'kicked out');
+    else if (connection.open) this.options.loggedOut(connection);
   }
 
   /** Logout, or a drop whose grace ran out: the service hangs up the session's calls. */
@@ -211,22 +245,31 @@ export class CallingGateway {
     await this.service.logout(sessionId);
   }
 
-  /** The service's way out: each signal as a frame on the named sessions' sockets (or kept for a resume). */
-  private deliver(to: CallUser, sessions: readonly string[] | 'all', signal: CallSignal): void {
+  /**
+   * The service's way out: each signal as a frame on the named sessions' sockets, or kept for a resume.
+   * False when no live socket took it.
+   */
+  private deliver(to: CallUser, sessions: readonly string[] | 'all', signal: CallSignal): boolean {
     const ids = sessions === 'all' ? this.service.sessionsOf(to) : sessions;
     const frame: ServerFrame = { type: 'call.signal', signal };
+    let reached = false;
     for (const sessionId of ids) {
       const link = this.links.get(sessionId);
       if (!link) continue;
-      if (link.connection?.open) link.connection.send(frame);
-      else if (link.missed.length < MAX_MISSED) link.missed.push(frame);
-      else if (link.grace) {
-        // A dropped client this far behind is not coming back in time: end it now (not from inside the
-        // service's own delivery), not at the grace's end.
+      if (link.connection?.open) {
+        link.connection.send(frame);
+        reached = true;
+      } else if (link.missed.length < MAX_MISSED_SIGNALS) {
+        link.missed.push(frame);
+      } else if (this.byResumeToken.delete(link.resumeToken)) {
+        // A dropped client this far behind is not coming back in time: no resume from here on, and it ends
+        // now (outside the service's own delivery) rather than at the grace's end.
         clearTimeout(link.grace);
-        link.grace = undefined;
-        setImmediate(() => this.end(sessionId).catch(() => {}));
+        setImmediate(() => {
+          if (!link.connection) this.end(sessionId).catch(() => {});
+        });
       }
     }
+    return reached;
   }
 }

@@ -67,8 +67,18 @@ export function registerGateway(app: FastifyInstance, ctx: Context, options: Gat
   const loginTimeoutMs = options.loginTimeoutMs ?? 10_000;
   const channels = new UserChannels(ctx.bus);
   const connections = new Set<Connection>();
+  // A socket with neither a platform session nor a calling one is closed when the timer runs out.
+  const armLoginTimer = (connection: Connection) => {
+    if (connection.auth) return;
+    const timeout = setTimeout(() => {
+      if (!connection.callSession) connection.close(WS_CLOSE.UNAUTHORIZED, 'log in to calling first');
+    }, loginTimeoutMs);
+    timeout.unref();
+    void connection.closed.then(() => clearTimeout(timeout));
+  };
   const calling = new CallingGateway(ctx, {
     resumeGraceMs: options.resumeGraceMs ?? 20_000,
+    loggedOut: armLoginTimer,
     iceServers: options.iceServers ?? ((userId) => iceServersFor(ctx.config, userId, ctx.clock.now())),
     log: app.log,
   });
@@ -131,14 +141,7 @@ export function registerGateway(app: FastifyInstance, ctx: Context, options: Gat
     // Shutdown began while this socket's handshake finished: it closes with the others' code.
     if (closing) return connection.close(CLOSE_GOING_AWAY, 'server shutting down');
     startTimer();
-    if (!connection.auth) {
-      const timeout = setTimeout(() => {
-        if (!connection.callSession) connection.close(WS_CLOSE.UNAUTHORIZED, 'log in to calling first');
-      }, loginTimeoutMs);
-      timeout.unref();
-      void connection.closed.then(() => clearTimeout(timeout));
-      return;
-    }
+    if (!connection.auth) return armLoginTimer(connection);
     try {
       await channels.join(connection.auth.userId, connection);
       connection.hello(await unreadCount(ctx, connection.auth.userId));
