@@ -1,14 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
 export default defineConfig({
   resolve: {
     // Tests run the sources of sibling packages, not their build output.
-    alias: {
-      '@beckon/protocol': fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url)),
-      '@beckon/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)),
-      '@beckon/server': fileURLToPath(new URL('./packages/server/src/index.ts', import.meta.url)),
-    },
+    alias: [
+      { find: /^@beckon\/protocol$/, replacement: src('protocol/src/index.ts') },
+      { find: /^@beckon\/protocol\/(calls|frames|errors)$/, replacement: src('protocol/src/$1.ts') },
+      { find: /^@beckon\/sdk$/, replacement: src('sdk/src/index.ts') },
+      { find: /^@beckon\/server$/, replacement: src('server/src/index.ts') },
+      { find: /^@beckon\/client$/, replacement: src('client/src/index.ts') },
+    ],
   },
   test: {
     include: [

@@ -112,7 +112,45 @@ export const TRTC_CALLING_EVENT = {
   USER_VIDEO_AVAILABLE: 'onUserVideoAvailable',
   USER_AUDIO_AVAILABLE: 'onUserAudioAvailable',
   GROUP_CALL_INVITEE_LIST_UPDATE: 'onGroupCallInviteeListUpdate',
+  // Emitted by the browser SDK itself, not signalled by the server:
+  ERROR: 'onError',
+  SDK_READY: 'sdkReady',
+  /** TRTCCalling's older name of CALL_END, same string. */
+  CALLING_END: 'onCallEnd',
+  USER_VOICE_VOLUME: 'onUserVoiceVolume',
 } as const;
+
+/**
+ * TRTCCalling's error codes (spec §1.5): the browser SDK emits them as ERROR `{code, msg}` and rejects the
+ * method's promise with them. Server refusals keep the server's codes (docs/calling.md).
+ */
+export const TRTC_CALLING_ERROR = {
+  FAILURE_SWITCH_TO_AUDIO: 60001,
+  FAILURE_SWITCH_TO_VIDEO: 60002,
+  NOT_MICROPHONE_LIST: 60003,
+  NOT_CAMERA_LIST: 60004,
+  NOT_MEDIA_ACCESS: 60005,
+  NOT_SUPPORT: 60006,
+  NO_SDK_APPID: 2000,
+  NO_IDENTIFIER: 2002,
+  NO_USER_SIG: 2003,
+  USER_NOT_LOGGED_IN: 2024,
+  NO_NETWORK: 2805,
+  UNKNOWN: 65535,
+} as const;
+
+/** Members a browser call's mesh media plane carries, the caller included (more: CALL_MESH_FULL). */
+export const MESH_MAX_USERS = 6;
+
+/** `setVideoQuality` profiles (spec §1.5; default 480p), as capture constraints. */
+export const VIDEO_PROFILES = {
+  '240p': { width: 320, height: 240 },
+  '360p': { width: 640, height: 360 },
+  '480p': { width: 640, height: 480 },
+  '720p': { width: 1280, height: 720 },
+  '1080p': { width: 1920, height: 1080 },
+} as const;
+export type VideoProfile = keyof typeof VIDEO_PROFILES;
 
 /** TSignaling's kick reasons (spec §1.4); a later login kicks the earlier session with `multipleAccount`. */
 export const KICK_REASONS = ['multipleAccount', 'multipleDevice', 'userSigExpired'] as const;

@@ -114,6 +114,8 @@ export const Errors = {
   CALL_IN_PROGRESS: def(94001, 'already calling or in a call', 409),
   CALL_NOT_FOUND: def(94002, 'not a member of that call, or it has ended', 404),
   CALL_TOO_MANY_USERS: def(94003, 'a call holds at most 9 users, the caller included'),
+  /** The browser SDK's mesh media plane: every member sends to every other, so it stops at 6 (MESH_MAX_USERS). */
+  CALL_MESH_FULL: def(94004, 'a browser call holds at most 6 users, the caller included'),
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorName = keyof typeof Errors;

@@ -12,6 +12,7 @@ import { type GatewayOptions, registerGateway } from './gateway/gateway.js';
 import { requireAccessToken } from './http/access-token.js';
 import { requireAdmin } from './http/admin-auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { registerClientSdkRoutes } from './http/client-sdk.js';
 import { registerErrorHandling } from './http/errors.js';
 import { RequestLog } from './http/request-log.js';
 import { registerStatusRoute } from './http/status.js';
@@ -47,6 +48,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
   registerBodyParsers(app);
   registerErrorHandling(app);
   registerStatusRoute(app);
+  registerClientSdkRoutes(app);
 
   // Open API: credentials in the query or body.
   registerTokenRoutes(app, ctx);

@@ -1,0 +1,37 @@
+import type { CallType, InviteData } from '@beckon/protocol/calls';
+
+/** TRTCCalling's call states (spec §1.4). */
+export type CallStatus = 'idle' | 'calling' | 'connected';
+
+/** An invitation ringing for this user, as INVITED told it. */
+export interface Incoming {
+  inviteID: string;
+  sponsor: string;
+  userIDList: string[];
+  isFromGroup: boolean;
+  groupID: string | null;
+  inviteData: InviteData;
+}
+
+/** The call this client is in (or being rung into): at most one at a time, as in TRTCCalling. */
+export class CurrentCall {
+  /** Set once this user joined (the caller at invite, an invitee at accept). */
+  joined = false;
+  /** Invitations this user sent that may still ring (hangup cancels them). */
+  readonly outgoing = new Set<string>();
+  /** Other members in the call, as USER_ENTER / USER_LEAVE told them. */
+  readonly members = new Set<string>();
+  incoming: Incoming | undefined;
+
+  constructor(
+    readonly callId: string,
+    public callType: CallType,
+    readonly roomID: number,
+    readonly isGroup: boolean,
+  ) {}
+
+  /** 1:1: the other member (switchToAudioCall / switchToVideoCall work only then). */
+  get onlyPeer(): string | undefined {
+    return !this.isGroup && this.members.size === 1 ? [...this.members][0] : undefined;
+  }
+}

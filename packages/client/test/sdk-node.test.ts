@@ -1,0 +1,221 @@
+/**
+ * The SDK in Node against the real server: what needs no media (import without a DOM, events and their
+ * strings, on/off, login and its refusals, invitations, reject, kick, reconnect and resume; 60006 where
+ * WebRTC is missing). Media is the browser tests' (*.browser.test.ts).
+ */
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { TRTC_CALLING_ERROR } from '@beckon/protocol';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { issueUserSig } from '../../server/src/calls/credentials.js';
+import { CallingClient } from '../../server/src/gateway/test-support/calling-client.js';
+import { type TestServer, testServer } from '../../server/src/test-support/harness.js';
+import TRTCCalling from '../src/index.js';
+
+// Node 20 has no WebSocket global; ws speaks the same API (onopen, onmessage, onclose, readyState).
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
+let s: TestServer;
+let sdkAppId: number;
+let server: string;
+const sdks: TRTCCalling[] = [];
+const clients: CallingClient[] = [];
+beforeEach(async () => {
+  s = await testServer({ gateway: { resumeGraceMs: 5_000 } });
+  sdkAppId = ((await s.newApp()) as unknown as { sdkAppId: number }).sdkAppId;
+  server = await s.app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterEach(async () => {
+  for (const sdk of sdks.splice(0)) await sdk.logout().catch(() => {});
+  for (const c of clients.splice(0)) c.ws.terminate();
+  await s.close();
+});
+
+const sig = async (userId: string) => (await issueUserSig(s.ctx, { sdkAppId, userId })).userSig;
+
+/** A TRTCCalling logged in as `userID`, recording every event it emits. */
+async function sdkFor(userID: string) {
+  const sdk = new TRTCCalling({ SDKAppID: sdkAppId, server });
+  sdks.push(sdk);
+  const events: { event: string; payload: unknown }[] = [];
+  for (const event of new Set(Object.values(TRTCCalling.EVENT)))
+    sdk.on(event, (payload: unknown) => events.push({ event, payload }));
+  await sdk.login({ userID, userSig: await sig(userID) });
+  return { sdk, events };
+}
+
+async function until<T>(get: () => T | undefined, ms = 3000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('the component', () => {
+  test('imports in Node without a DOM; EVENT has Tencent’s keys and strings', () => {
+    expect(TRTCCalling.EVENT).toMatchObject({
+      ERROR: 'onError',
+      SDK_READY: 'sdkReady',
+      INVITED: 'onInvited',
+      USER_ACCEPT: 'onUserAccept',
+      USER_ENTER: 'onUserEnter',
+      USER_LEAVE: 'onUserLeave',
+      REJECT: 'onReject',
+      NO_RESP: 'onNoResp',
+      LINE_BUSY: 'onLineBusy',
+      CALLING_CANCEL: 'onCallingCancel',
+      CALLING_TIMEOUT: 'onCallingTimeout',
+      CALL_END: 'onCallEnd',
+      CALLING_END: 'onCallEnd',
+      KICKED_OUT: 'onKickedOut',
+      USER_VIDEO_AVAILABLE: 'onUserVideoAvailable',
+      USER_AUDIO_AVAILABLE: 'onUserAudioAvailable',
+      USER_VOICE_VOLUME: 'onUserVoiceVolume',
+      GROUP_CALL_INVITEE_LIST_UPDATE: 'onGroupCallInviteeListUpdate',
+    });
+    expect(TRTCCalling.isSupported()).toBe(false);
+  });
+
+  test('on/off with a context: the callback runs as the context; off removes only that pairing', async () => {
+    const { sdk } = await sdkFor('alice');
+    const seen: string[] = [];
+    const ctxA = { name: 'a' };
+    const ctxB = { name: 'b' };
+    function handler(this: { name: string }) {
+      seen.push(this.name);
+    }
+    sdk.on(TRTCCalling.EVENT.ERROR, handler, ctxA);
+    sdk.on(TRTCCalling.EVENT.ERROR, handler, ctxB);
+    await sdk.call({ userID: 'bob', type: 1 }).catch(() => {});
+    expect(seen).toEqual(['a', 'b']);
+    sdk.off(TRTCCalling.EVENT.ERROR, handler, ctxA);
+    await sdk.call({ userID: 'bob', type: 1 }).catch(() => {});
+    expect(seen).toEqual(['a', 'b', 'b']);
+  });
+});
+
+describe('login', () => {
+  test('SDK_READY after the server took the userSig; refusals carry their codes', async () => {
+    const { events } = await sdkFor('alice');
+    expect(events.map((e) => e.event)).toEqual(['sdkReady']);
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 0,
+        (e: { code: number }) => e.code,
+      );
+    const sdk = new TRTCCalling({ SDKAppID: sdkAppId, server });
+    expect(await codeOf(sdk.login({ userID: '', userSig: 'x' }))).toBe(TRTC_CALLING_ERROR.NO_IDENTIFIER);
+    expect(await codeOf(sdk.login({ userID: 'bob', userSig: '' }))).toBe(TRTC_CALLING_ERROR.NO_USER_SIG);
+    expect(await codeOf(sdk.login({ userID: 'bob', userSig: await sig('carol') }))).toBe(70013);
+    const noApp = new TRTCCalling({ SDKAppID: 0, server });
+    expect(await codeOf(noApp.login({ userID: 'bob', userSig: 'x' }))).toBe(TRTC_CALLING_ERROR.NO_SDK_APPID);
+  });
+
+  test('without WebRTC (Node), call() emits ERROR 60006 and rejects with it; nothing is sent', async () => {
+    const { sdk, events } = await sdkFor('alice');
+    const err = await sdk.call({ userID: 'bob', type: 2 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: TRTC_CALLING_ERROR.NOT_SUPPORT });
+    expect(events.at(-1)).toMatchObject({ event: 'onError', payload: { code: 60006 } });
+    expect(sdk.getCallStatus()).toBe('idle');
+  });
+});
+
+describe('invitations', () => {
+  test('INVITED carries Tencent’s payload; reject() reaches the caller as onReject', async () => {
+    const alice = await CallingClient.online(s.app, sdkAppId, 'alice', await sig('alice'));
+    clients.push(alice);
+    const { sdk, events } = await sdkFor('bob');
+    const receipt = await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 2 } });
+    const invited = await until(() => events.find((e) => e.event === 'onInvited'));
+    expect(invited.payload).toEqual({
+      sponsor: 'alice',
+      userIDList: ['bob'],
+      isFromGroup: false,
+      inviteID: receipt.inviteID,
+      inviteData: { version: 4, callType: 2, roomID: receipt.roomID, callEnd: 0 },
+    });
+    expect(sdk.getCallStatus()).toBe('calling');
+    await sdk.reject();
+    expect(await alice.signal('onReject')).toMatchObject({ userID: 'bob' });
+    expect(sdk.getCallStatus()).toBe('idle');
+  });
+
+  test('a cancelled invitation: CALLING_CANCEL and back to idle', async () => {
+    const alice = await CallingClient.online(s.app, sdkAppId, 'alice', await sig('alice'));
+    clients.push(alice);
+    const { sdk, events } = await sdkFor('bob');
+    const { inviteID } = await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });
+    await until(() => events.find((e) => e.event === 'onInvited'));
+    await alice.request('call.cancel', { inviteID });
+    expect((await until(() => events.find((e) => e.event === 'onCallingCancel'))).payload).toMatchObject({
+      inviteID,
+    });
+    expect(sdk.getCallStatus()).toBe('idle');
+  });
+});
+
+describe('the connection', () => {
+  test('a second login of the same user: the first hears KICKED_OUT', async () => {
+    const first = await sdkFor('bob');
+    await sdkFor('bob');
+    expect((await until(() => first.events.find((e) => e.event === 'onKickedOut'))).payload).toEqual({
+      reason: 'multipleAccount',
+    });
+  });
+
+  test('after a drop it reconnects and resumes: an invitation made meanwhile still rings', async () => {
+    const proxy = await tcpProxy(new URL(server).port);
+    const bob = new TRTCCalling({ SDKAppID: sdkAppId, server: proxy.url });
+    sdks.push(bob);
+    const events: string[] = [];
+    for (const event of new Set(Object.values(TRTCCalling.EVENT))) bob.on(event, () => events.push(event));
+    await bob.login({ userID: 'bob', userSig: await sig('bob') });
+    const session = () =>
+      (bob as unknown as { signaling: { session: { sessionId: string; resumed: boolean } } }).signaling
+        .session;
+    const { sessionId } = session();
+    proxy.cut(); // the network drops; the server holds bob's session for the grace
+    const alice = await CallingClient.online(s.app, sdkAppId, 'alice', await sig('alice'));
+    clients.push(alice);
+    await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });
+    await until(() => (events.includes('onInvited') ? true : undefined), 8000);
+    expect(events).toEqual(['sdkReady', 'onInvited']);
+    expect(session()).toMatchObject({ sessionId, resumed: true });
+    expect(s.app.gateway.stats().callSessions).toBe(2);
+    await bob.reject();
+    expect(await alice.signal('onReject')).toMatchObject({ userID: 'bob' });
+    proxy.close();
+  });
+});
+
+/** A TCP proxy in front of the server whose connections the test can cut, as a network drop does. */
+async function tcpProxy(port: string) {
+  const open = new Set<Socket>();
+  const proxy = createServer((client) => {
+    const upstream = connect(Number(port), '127.0.0.1');
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      open.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        open.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port: own } = proxy.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${own}`,
+    cut: () => {
+      for (const socket of open) socket.destroy();
+    },
+    close: () => proxy.close(),
+  };
+}

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ApiError, Errors } from '@beckon/protocol';
+import type { FastifyInstance } from 'fastify';
+
+/** The browser SDK's script-tag bundle, as @beckon/client builds it (dist/trtc-calling.js and its map). */
+const FILES = {
+  'trtc-calling.js': 'application/javascript; charset=utf-8',
+  'trtc-calling.js.map': 'application/json; charset=utf-8',
+} as const;
+
+function bundlePath(file: keyof typeof FILES): string | undefined {
+  try {
+    return fileURLToPath(import.meta.resolve(`@beckon/client/${file}`));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `GET /sdk/trtc-calling.js`: the SDK for a plain page (`<script src="https://beckon.example/sdk/trtc-calling.js">`
+ * defines the global TRTCCalling, whose server defaults to the page's origin). Read from disk on each request
+ * so a rebuilt bundle is served without a restart; 404 with a clear message when it was never built.
+ */
+export function registerClientSdkRoutes(app: FastifyInstance): void {
+  app.get<{ Params: { file: string } }>(
+    '/sdk/:file',
+    { schema: { params: { type: 'object', properties: { file: { type: 'string', maxLength: 64 } } } } },
+    async (request, reply) => {
+      const file = request.params.file as keyof typeof FILES;
+      const path = Object.hasOwn(FILES, file) ? bundlePath(file) : undefined;
+      const body = path ? await readFile(path).catch(() => undefined) : undefined;
+      if (!body)
+        throw new ApiError(
+          Errors.NOT_FOUND,
+          Object.hasOwn(FILES, file)
+            ? 'the browser SDK is not built: run `npm run build`'
+            : `no such file; the SDK is /sdk/trtc-calling.js`,
+        );
+      return reply.type(FILES[file]).header('cache-control', 'no-cache').send(body);
+    },
+  );
+}
