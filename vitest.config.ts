@@ -1,7 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/**
+ * With BECKON_TEST_RESULTS set to a directory (as .ci/run does), each run also writes its results as JSON
+ * there (`<name>.json`): `npm test` makes two runs, this one and the browser one.
+ */
+export function jsonReport(name: string) {
+  const dir = process.env.BECKON_TEST_RESULTS;
+  return dir ? { reporters: ['default', 'json'], outputFile: { json: `${dir}/${name}.json` } } : {};
+}
 
 export default defineConfig({
   resolve: {
@@ -20,8 +29,11 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'examples/*/test/**/*.test.{ts,js}',
     ],
+    // Those need Chromium in a loopback-only network namespace: vitest.browser.config.ts.
+    exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
     testTimeout: 20_000,
     // Each file gets its own process: servers, SQLite files and timers never leak between files.
     pool: 'forks',
+    ...jsonReport('unit'),
   },
 });

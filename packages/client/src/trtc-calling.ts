@@ -65,6 +65,11 @@ export class TRTCCalling {
   private plane: MediaPlane | undefined;
   private status: CallStatus = 'idle';
   private profile: VideoProfile = '480p';
+  /**
+   * Signals that came while this user's invite was in flight: the server sends a call's first signals (a
+   * busy callee's LINE_BUSY, the end) before the invite's result names the call.
+   */
+  private early: CallSignal[] | undefined;
 
   constructor(private readonly options: TRTCCallingOptions) {}
 
@@ -326,6 +331,7 @@ export class TRTCCalling {
     if (1 + userIDList.length > MESH_MAX_USERS)
       throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
     this.status = 'calling';
+    this.early = [];
     try {
       await this.openMedia(type);
       const receipt = await this.request('call.invite', {
@@ -336,10 +342,22 @@ export class TRTCCalling {
       call.outgoing.add(receipt.inviteID);
       this.call_ = call;
       this.plane = this.newPlane(call);
+      this.replayEarly();
     } catch (err) {
+      const early = this.early;
       this.reset();
+      // No call of ours: an invitation that rang meanwhile rings now.
+      this.early = early;
+      this.replayEarly();
       throw err;
     }
+  }
+
+  /** The signals that came while an invite was in flight, now that the call has its id. */
+  private replayEarly(): void {
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const signal of early) this.onSignal(signal);
   }
 
   /** Opens the microphone, and the camera for a video call, before the call starts. */
@@ -376,6 +394,10 @@ export class TRTCCalling {
 
   private onSignal(signal: CallSignal): void {
     const call = this.call_;
+    if (this.early && signal.event !== 'onKickedOut') {
+      this.early.push(signal);
+      return;
+    }
     if (signal.event === 'onKickedOut') {
       this.reset();
     } else if (signal.event === 'onInvited') {
@@ -451,6 +473,7 @@ export class TRTCCalling {
   }
 
   private reset(): void {
+    this.early = undefined;
     this.plane?.stop();
     this.plane = undefined;
     for (const key of this.call_?.members ?? []) this.views.stop(remoteKey(key));

@@ -61,7 +61,11 @@ export async function openPages(
 }
 
 /** Polls `check` until it returns a truthy value; throws with `what` after `ms`. */
-export async function eventually<T>(check: () => Promise<T> | T, what: string, ms = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await check();

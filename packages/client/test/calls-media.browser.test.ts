@@ -1,0 +1,198 @@
+/**
+ * Issue 6 §1 in Chromium: camera and microphone toggles seen by the peer, switching a 1:1 call between video
+ * and audio, devices, video quality, and the device errors (60003–60006).
+ */
+import type { Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, launchChromium } from './support/browser.js';
+import { Phone } from './support/phones.js';
+import { type BrowserTestServer, startBrowserTestServer } from './support/server.js';
+
+let server: BrowserTestServer;
+let browser: Browser;
+const phones: Phone[] = [];
+beforeAll(async () => {
+  server = await startBrowserTestServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  for (const p of phones.splice(0)) await p.close();
+});
+
+async function phone(userID: string, on = browser): Promise<Phone> {
+  const p = await Phone.open(on, server, userID);
+  phones.push(p);
+  return p;
+}
+
+/** Alice calls bob (video unless told), bob answers, both decode what there is. */
+async function inCall(type: 1 | 2 = 2) {
+  const alice = await phone('alice');
+  const bob = await phone('bob');
+  await alice.do('call', { userID: 'bob', type });
+  await bob.next('onInvited');
+  await bob.do('accept');
+  await alice.next('onUserEnter');
+  await bob.next('onUserEnter');
+  if (type === 2) {
+    await alice.decodes('bob');
+    await bob.decodes('alice');
+  }
+  return { alice, bob };
+}
+
+describe('camera and microphone', () => {
+  test('closeCamera: the peer hears USER_VIDEO_AVAILABLE false and frames stop; openCamera brings both back', async () => {
+    const { alice, bob } = await inCall();
+    await alice.do('closeCamera');
+    expect((await bob.next('onUserVideoAvailable')).payload).toEqual({
+      userID: 'alice',
+      isVideoAvailable: false,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await bob.framesOver('alice', 700)).toBeLessThanOrEqual(1);
+    await alice.do('openCamera');
+    expect((await bob.next('onUserVideoAvailable')).payload).toEqual({
+      userID: 'alice',
+      isVideoAvailable: true,
+    });
+    await bob.decodes('alice');
+  });
+
+  test('setMicMute: the peer hears USER_AUDIO_AVAILABLE false, then true', async () => {
+    const { alice, bob } = await inCall(1);
+    await alice.do('setMicMute', true);
+    expect((await bob.next('onUserAudioAvailable')).payload).toEqual({
+      userID: 'alice',
+      isAudioAvailable: false,
+    });
+    await alice.do('setMicMute', false);
+    expect((await bob.next('onUserAudioAvailable')).payload).toEqual({
+      userID: 'alice',
+      isAudioAvailable: true,
+    });
+  });
+});
+
+describe('switching call type (1:1)', () => {
+  test('switchToAudioCall turns both cameras off; switchToVideoCall brings video back both ways', async () => {
+    const { alice, bob } = await inCall();
+    await alice.do('switchToAudioCall');
+    expect((await bob.next('onUserVideoAvailable')).payload).toMatchObject({
+      userID: 'alice',
+      isVideoAvailable: false,
+    });
+    expect((await alice.next('onUserVideoAvailable')).payload).toMatchObject({
+      userID: 'bob',
+      isVideoAvailable: false,
+    });
+    // Already audio: switching again fails with 60001.
+    expect(await bob.codeOf('switchToAudioCall')).toBe(60001);
+    await bob.do('switchToVideoCall');
+    expect((await alice.next('onUserVideoAvailable')).payload).toMatchObject({
+      userID: 'bob',
+      isVideoAvailable: true,
+    });
+    expect((await bob.next('onUserVideoAvailable')).payload).toMatchObject({
+      userID: 'alice',
+      isVideoAvailable: true,
+    });
+    await alice.decodes('bob');
+    await bob.decodes('alice');
+  });
+
+  test('outside a 1:1 call the switches fail with 60001 / 60002', async () => {
+    const alice = await phone('alice');
+    expect(await alice.codeOf('switchToAudioCall')).toBe(60001);
+    expect(await alice.codeOf('switchToVideoCall')).toBe(60002);
+    expect((await alice.events()).filter((e) => e.name === 'onError').map((e) => e.payload.code)).toEqual([
+      60001, 60002,
+    ]);
+  });
+});
+
+describe('devices and quality', () => {
+  test('getCameras / getMicrophones list the devices; switchDevice swaps the camera without ending the call', async () => {
+    const { alice, bob } = await inCall();
+    const cameras = (await alice.do('getCameras')) as { deviceId: string; kind: string }[];
+    const mics = (await alice.do('getMicrophones')) as { kind: string }[];
+    expect(cameras.length).toBeGreaterThan(0);
+    expect(cameras.every((c) => c.kind === 'videoinput')).toBe(true);
+    expect(mics.every((m) => m.kind === 'audioinput')).toBe(true);
+    await alice.do('switchDevice', { deviceType: 'video', deviceId: cameras.at(-1)!.deviceId });
+    await bob.decodes('alice');
+    expect(await alice.status()).toBe('connected');
+  });
+
+  test('setVideoQuality before the call sets the capture size (720p → 1280×720 in the local view)', async () => {
+    const alice = await phone('alice');
+    const bob = await phone('bob');
+    await alice.do('setVideoQuality', '720p');
+    await alice.do('call', { userID: 'bob', type: 2 });
+    await alice.page.evaluate(() => {
+      const node = document.getElementById('local')!;
+      window.phone.calling.startLocalView({ userID: 'alice', videoViewDomID: node.id });
+    });
+    const size = await alice.page.waitForFunction(() => {
+      const v = document.querySelector('#local video') as HTMLVideoElement | null;
+      return v && v.videoWidth > 0 ? [v.videoWidth, v.videoHeight] : null;
+    });
+    expect(await size.jsonValue()).toEqual([1280, 720]);
+    expect(await alice.codeOf('setVideoQuality', '4k')).toBe(-1);
+    await bob.next('onInvited');
+  });
+});
+
+describe('device errors', () => {
+  test('access denied: call() emits ERROR 60005 and rejects with it; nothing rings', async () => {
+    const denying = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS.map((a) =>
+        a === '--use-fake-ui-for-media-stream' ? '--use-fake-ui-for-media-stream=deny' : a,
+      ),
+    });
+    try {
+      const alice = await phone('alice', denying);
+      const bob = await phone('bob');
+      expect(await alice.codeOf('call', { userID: 'bob', type: 2 })).toBe(60005);
+      expect((await alice.next('onError')).payload).toMatchObject({ code: 60005 });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await bob.heard('onInvited')).toBe(false);
+    } finally {
+      await denying.close();
+    }
+  });
+
+  test('no camera or microphone at all: 60004 for a video call, 60003 for an audio call', async () => {
+    const bare = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS.filter((a) => a !== '--use-fake-device-for-media-stream'),
+    });
+    try {
+      const alice = await phone('alice', bare);
+      expect(await alice.codeOf('call', { userID: 'bob', type: 2 })).toBe(60004);
+      expect(await alice.codeOf('call', { userID: 'bob', type: 1 })).toBe(60003);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  test('a browser without WebRTC: 60006', async () => {
+    const alice = await phone('alice');
+    await alice.page.evaluate(() => {
+      // As in a browser built without WebRTC.
+      (window as { RTCPeerConnection?: unknown }).RTCPeerConnection = undefined;
+    });
+    expect(
+      await alice.page.evaluate(() =>
+        (window as never as { TRTCCalling: { isSupported(): boolean } }).TRTCCalling.isSupported(),
+      ),
+    ).toBe(false);
+    expect(await alice.codeOf('call', { userID: 'bob', type: 1 })).toBe(60006);
+  });
+});
