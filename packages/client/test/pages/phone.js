@@ -4,8 +4,8 @@ window.phone = {
   events: [],
   calling: null,
 
-  async login(sdkAppId, userID, userSig) {
-    const c = new TRTCCalling({ SDKAppID: sdkAppId });
+  async login(sdkAppId, userID, userSig, server) {
+    const c = new TRTCCalling(server ? { SDKAppID: sdkAppId, server } : { SDKAppID: sdkAppId });
     this.calling = c;
     for (const name of new Set(Object.values(TRTCCalling.EVENT)))
       c.on(name, (payload) => this.events.push({ name, payload, at: performance.now() }));

@@ -17,24 +17,27 @@ export class Phone {
     readonly page: Page,
   ) {}
 
+  /** A page for `userID`, logged in unless told; `via`: the server URL the SDK connects to (a proxy). */
   static async open(
     browser: Browser,
     server: BrowserTestServer,
     userID: string,
     login = true,
+    via?: string,
   ): Promise<Phone> {
     const [page] = await openPages(browser, 1, server.page('phone.html'));
     const phone = new Phone(userID, page!);
-    if (login) await phone.login(server);
+    if (login) await phone.login(server, via);
     return phone;
   }
 
-  async login(server: BrowserTestServer): Promise<void> {
+  async login(server: BrowserTestServer, via?: string): Promise<void> {
     const userSig = await server.userSig(this.userID);
-    await this.page.evaluate(([sdkAppId, userID, sig]) => window.phone.login(sdkAppId, userID, sig), [
+    await this.page.evaluate(([sdkAppId, userID, sig, v]) => window.phone.login(sdkAppId, userID, sig, v), [
       server.sdkAppId,
       this.userID,
       userSig,
+      via,
     ] as const);
   }
 
@@ -122,7 +125,7 @@ declare global {
       events: PhoneEvent[];
       // biome-ignore lint/suspicious/noExplicitAny: the page's global TRTCCalling instance
       calling: any;
-      login(sdkAppId: number, userID: string, userSig: string): Promise<void>;
+      login(sdkAppId: number, userID: string, userSig: string, server?: string): Promise<void>;
       framesDecoded(userID: string): Promise<number>;
       remoteVideoSize(userID: string): [number, number] | null;
     };

@@ -1,0 +1,42 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of a server, for network drops: `cut()` breaks every connection through
+ * it (as a lost network does), `refuse(ms)` also turns new connections away for a while.
+ */
+export async function tcpProxy(targetPort: number) {
+  const open = new Set<Socket>();
+  let refusingUntil = 0;
+  const proxy = createServer((client) => {
+    if (Date.now() < refusingUntil) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      open.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        open.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut(): void {
+      for (const socket of open) socket.destroy();
+    },
+    refuse(ms: number): void {
+      refusingUntil = Date.now() + ms;
+      this.cut();
+    },
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
