@@ -2,37 +2,16 @@
  * Issue 6 §3 in Chromium: 1:1 calls between pages on the script-tag bundle, with real WebRTC media on
  * loopback (fake camera and microphone).
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { Phone } from './support/phones.js';
-import { type BrowserTestServer, startBrowserTestServer } from './support/server.js';
+import { describe, expect, test } from 'vitest';
+import { browserWorld } from './support/world.js';
 
-let server: BrowserTestServer;
-let browser: Browser;
-const phones: Phone[] = [];
-beforeAll(async () => {
-  server = await startBrowserTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const p of phones.splice(0)) await p.close();
-});
-
-async function phone(userID: string, login = true): Promise<Phone> {
-  const p = await Phone.open(browser, server, userID, login);
-  phones.push(p);
-  return p;
-}
+const world = browserWorld();
+const phone = (userID: string, login = true) => world.phone(userID, login);
 
 /** Past every ringing deadline: the server's sweep fires them (its clock is the test's). */
 async function ringOut() {
-  server.server.clock.advance(31_000);
-  await server.server.app.calls.sweep();
+  world.server.server.clock.advance(31_000);
+  await world.server.server.app.calls.sweep();
 }
 
 describe('1:1 video', () => {
@@ -136,7 +115,7 @@ describe('sessions', () => {
   test('an offline invitee who logs in within the timeout is rung and answers', async () => {
     const alice = await phone('alice');
     await alice.do('call', { userID: 'dave', type: 2 });
-    server.server.clock.advance(10_000);
+    world.server.server.clock.advance(10_000);
     const dave = await phone('dave');
     const invited = await dave.next('onInvited');
     expect(invited.payload).toMatchObject({ sponsor: 'alice' });

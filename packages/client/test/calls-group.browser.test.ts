@@ -1,30 +1,9 @@
 /** Issue 6 §3 in Chromium: a group call on the mesh, every pair decoding; the mesh's size limit. */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { Phone } from './support/phones.js';
-import { type BrowserTestServer, startBrowserTestServer } from './support/server.js';
+import { expect, test } from 'vitest';
+import { browserWorld } from './support/world.js';
 
-let server: BrowserTestServer;
-let browser: Browser;
-const phones: Phone[] = [];
-beforeAll(async () => {
-  server = await startBrowserTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const p of phones.splice(0)) await p.close();
-});
-
-async function phone(userID: string): Promise<Phone> {
-  const p = await Phone.open(browser, server, userID);
-  phones.push(p);
-  return p;
-}
+const world = browserWorld();
+const phone = (userID: string) => world.phone(userID);
 
 test('a 3-person group call: every member decodes every other; the last ones leaving end it', async () => {
   const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(phone));

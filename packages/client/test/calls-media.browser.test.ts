@@ -4,47 +4,13 @@
  */
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, launchChromium } from './support/browser.js';
-import { Phone } from './support/phones.js';
-import { type BrowserTestServer, startBrowserTestServer } from './support/server.js';
+import { describe, expect, test } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/browser.js';
+import { browserWorld } from './support/world.js';
 
-let server: BrowserTestServer;
-let browser: Browser;
-const phones: Phone[] = [];
-beforeAll(async () => {
-  server = await startBrowserTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const p of phones.splice(0)) await p.close();
-});
-
-async function phone(userID: string, on = browser): Promise<Phone> {
-  const p = await Phone.open(on, server, userID);
-  phones.push(p);
-  return p;
-}
-
-/** Alice calls bob (video unless told), bob answers, both decode what there is. */
-async function inCall(type: 1 | 2 = 2) {
-  const alice = await phone('alice');
-  const bob = await phone('bob');
-  await alice.do('call', { userID: 'bob', type });
-  await bob.next('onInvited');
-  await bob.do('accept');
-  await alice.next('onUserEnter');
-  await bob.next('onUserEnter');
-  if (type === 2) {
-    await alice.decodes('bob');
-    await bob.decodes('alice');
-  }
-  return { alice, bob };
-}
+const world = browserWorld();
+const phone = (userID: string, on?: Browser) => world.phone(userID, true, undefined, on);
+const inCall = world.inCall;
 
 describe('camera and microphone', () => {
   test('closeCamera: the peer hears USER_VIDEO_AVAILABLE false and frames stop; openCamera brings both back', async () => {

@@ -3,46 +3,21 @@
  * server still holds it; if not, CALL_END. Bob's page reaches the server through a TCP proxy the test cuts;
  * the call's media is peer to peer and does not pass through it.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { Phone } from './support/phones.js';
-import { type BrowserTestServer, startBrowserTestServer } from './support/server.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { tcpProxy } from './support/tcp-proxy.js';
+import { browserWorld } from './support/world.js';
 
 /** How long the server holds a dropped session for its resume (shortened from 20 s). */
 const GRACE_MS = 2_000;
 
-let server: BrowserTestServer;
-let browser: Browser;
+const world = browserWorld({ gateway: { resumeGraceMs: GRACE_MS } });
 let proxy: Awaited<ReturnType<typeof tcpProxy>>;
-const phones: Phone[] = [];
 beforeAll(async () => {
-  server = await startBrowserTestServer({ gateway: { resumeGraceMs: GRACE_MS } });
-  proxy = await tcpProxy(Number(new URL(server.url).port));
-  browser = await launchChromium();
+  proxy = await tcpProxy(Number(new URL(world.server.url).port));
 });
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const p of phones.splice(0)) await p.close();
-});
-
+afterAll(() => proxy?.close());
 /** Alice (direct) calls bob (through the proxy); bob answers; both decode. */
-async function inCall() {
-  const alice = await Phone.open(browser, server, 'alice');
-  const bob = await Phone.open(browser, server, 'bob', true, proxy.url);
-  phones.push(alice, bob);
-  await alice.do('call', { userID: 'bob', type: 2 });
-  await bob.next('onInvited');
-  await bob.do('accept');
-  await alice.decodes('bob');
-  await bob.decodes('alice');
-  return { alice, bob };
-}
+const inCall = () => world.inCall(2, proxy.url);
 
 test('a drop mid-call: the SDK resumes its session, signals flow again, nobody hears the call end', async () => {
   const { alice, bob } = await inCall();

@@ -3,7 +3,6 @@
  * strings, on/off, login and its refusals, invitations, reject, kick, reconnect and resume; 60006 where
  * WebRTC is missing). Media is the browser tests' (*.browser.test.ts).
  */
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { TRTC_CALLING_ERROR } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
@@ -11,6 +10,7 @@ import { issueUserSig } from '../../server/src/calls/credentials.js';
 import { CallingClient } from '../../server/src/gateway/test-support/calling-client.js';
 import { type TestServer, testServer } from '../../server/src/test-support/harness.js';
 import TRTCCalling from '../src/index.js';
+import { tcpProxy } from './support/tcp-proxy.js';
 
 // Node 20 has no WebSocket global; ws speaks the same API (onopen, onmessage, onclose, readyState).
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -167,7 +167,7 @@ describe('the connection', () => {
   });
 
   test('after a drop it reconnects and resumes: an invitation made meanwhile still rings', async () => {
-    const proxy = await tcpProxy(new URL(server).port);
+    const proxy = await tcpProxy(Number(new URL(server).port));
     const bob = new TRTCCalling({ SDKAppID: sdkAppId, server: proxy.url });
     sdks.push(bob);
     const events: string[] = [];
@@ -187,35 +187,6 @@ describe('the connection', () => {
     expect(s.app.gateway.stats().callSessions).toBe(2);
     await bob.reject();
     expect(await alice.signal('onReject')).toMatchObject({ userID: 'bob' });
-    proxy.close();
+    await proxy.close();
   });
 });
-
-/** A TCP proxy in front of the server whose connections the test can cut, as a network drop does. */
-async function tcpProxy(port: string) {
-  const open = new Set<Socket>();
-  const proxy = createServer((client) => {
-    const upstream = connect(Number(port), '127.0.0.1');
-    for (const [a, b] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      open.add(a);
-      a.on('error', () => b.destroy());
-      a.on('close', () => {
-        open.delete(a);
-        b.destroy();
-      });
-      a.pipe(b);
-    }
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port: own } = proxy.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${own}`,
-    cut: () => {
-      for (const socket of open) socket.destroy();
-    },
-    close: () => proxy.close(),
-  };
-}

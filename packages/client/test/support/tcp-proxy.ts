@@ -37,6 +37,10 @@ export async function tcpProxy(targetPort: number) {
       refusingUntil = Date.now() + ms;
       this.cut();
     },
-    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+    /** Stops listening and breaks what is still connected (a server's close waits for its connections). */
+    close(): Promise<void> {
+      this.cut();
+      return new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
   };
 }
