@@ -1,17 +1,13 @@
-import type { CallType, InviteData } from '@beckon/protocol/calls';
+import type { CallSignal, CallType } from '@beckon/protocol/calls';
 
 /** TRTCCalling's call states (spec §1.4). */
 export type CallStatus = 'idle' | 'calling' | 'connected';
 
 /** An invitation ringing for this user, as INVITED told it. */
-export interface Incoming {
-  inviteID: string;
-  sponsor: string;
-  userIDList: string[];
-  isFromGroup: boolean;
-  groupID: string | null;
-  inviteData: InviteData;
-}
+export type Incoming = Pick<
+  Extract<CallSignal, { event: 'onInvited' }>,
+  'inviteID' | 'sponsor' | 'userIDList' | 'isFromGroup' | 'groupID' | 'inviteData'
+>;
 
 /** The call this client is in (or being rung into): at most one at a time, as in TRTCCalling. */
 export class CurrentCall {

@@ -107,6 +107,15 @@ export class Phone {
     if (!(later > first)) throw new Error(`${this.userID}: frames from ${from} stopped at ${later}`);
   }
 
+  /** Hears `from` mute (true) or unmute the microphone: USER_AUDIO_AVAILABLE with the opposite. */
+  async hearsMic(from: string, muted: boolean): Promise<void> {
+    const { payload } = await this.next('onUserAudioAvailable');
+    if (payload.userID !== from || payload.isAudioAvailable !== !muted)
+      throw new Error(
+        `${this.userID}: expected ${from} ${muted ? 'muted' : 'unmuted'}, heard ${JSON.stringify(payload)}`,
+      );
+  }
+
   /** Frames decoded from `from` over `ms` (0 when nothing arrives). */
   async framesOver(from: string, ms: number): Promise<number> {
     const before = await this.framesDecoded(from);

@@ -39,6 +39,19 @@ async function online(userId: string): Promise<CallingClient> {
   return c;
 }
 
+/** A new socket logging in as `userId` with a resumeToken: the socket and the login's result. */
+async function resumeAs(userId: string, resume: string) {
+  const client = await CallingClient.connect(s.app);
+  clients.push(client);
+  const login = await client.request('call.login', {
+    sdkAppId: app.sdkAppId,
+    userId,
+    userSig: await sig(userId),
+    resume,
+  });
+  return { client, login };
+}
+
 async function refusedCode(p: Promise<unknown>): Promise<number> {
   const err = await p.then(
     () => new Error('accepted'),
@@ -204,14 +217,7 @@ describe('sessions and sockets', () => {
     bob.ws.terminate();
     await until(() => s.app.gateway.stats().connections === 1);
     await alice.request('call.relay', { callId: receipt.callId, toUserID: 'bob', data: { sdp: 'offer' } });
-    const again = await CallingClient.connect(s.app);
-    clients.push(again);
-    const login = await again.request('call.login', {
-      sdkAppId: app.sdkAppId,
-      userId: 'bob',
-      userSig: await sig('bob'),
-      resume: token,
-    });
+    const { client: again, login } = await resumeAs('bob', token);
     expect(login).toMatchObject({ resumed: true, sessionId: bob.login!.sessionId });
     expect(await again.signal('onRelay')).toMatchObject({ userID: 'alice', data: { sdp: 'offer' } });
     await new Promise((r) => setTimeout(r, 300)); // past the grace: nothing ends the resumed session
@@ -230,14 +236,7 @@ describe('sessions and sockets', () => {
     expect(await alice.signal('onCallEnd', 2000)).toMatchObject({ userID: 'bob' });
     expect(s.app.gateway.stats().callSessions).toBe(1);
     // Too late to resume: a fresh session.
-    const again = await CallingClient.connect(s.app);
-    clients.push(again);
-    const login = await again.request('call.login', {
-      sdkAppId: app.sdkAppId,
-      userId: 'bob',
-      userSig: await sig('bob'),
-      resume: token,
-    });
+    const { login } = await resumeAs('bob', token);
     expect(login.resumed).toBe(false);
   });
 
@@ -246,14 +245,7 @@ describe('sessions and sockets', () => {
     const token = bob.login!.resumeToken;
     bob.ws.terminate();
     await until(() => s.app.gateway.stats().connections === 0);
-    const mallory = await CallingClient.connect(s.app);
-    clients.push(mallory);
-    const login = await mallory.request('call.login', {
-      sdkAppId: app.sdkAppId,
-      userId: 'mallory',
-      userSig: await sig('mallory'),
-      resume: token,
-    });
+    const { login } = await resumeAs('mallory', token);
     expect(login.resumed).toBe(false);
     expect(login.sessionId).not.toBe(bob.login!.sessionId);
   });
