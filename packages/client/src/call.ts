@@ -13,11 +13,15 @@ export type Incoming = Pick<
 export class CurrentCall {
   /** Set once this user joined (the caller at invite, an invitee at accept). */
   joined = false;
-  /** Invitations this user sent that may still ring (hangup cancels them). */
-  readonly outgoing = new Set<string>();
   /** Other members in the call, as USER_ENTER / USER_LEAVE told them. */
   readonly members = new Set<string>();
-  incoming: Incoming | undefined;
+  /** Invitees still being rung (the mesh's size counts them). */
+  readonly ringing = new Set<string>();
+  /**
+   * Invitations ringing for this user in this call, the one INVITED announced first. Two members may
+   * each invite them into it: one answer answers (or refuses) all of them.
+   */
+  readonly incoming: Incoming[] = [];
 
   constructor(
     readonly callId: string,
@@ -29,5 +33,10 @@ export class CurrentCall {
   /** 1:1: the other member (switchToAudioCall / switchToVideoCall work only then). */
   get onlyPeer(): string | undefined {
     return !this.isGroup && this.members.size === 1 ? [...this.members][0] : undefined;
+  }
+
+  /** People in the call or being rung into it, this user included. */
+  get size(): number {
+    return 1 + new Set([...this.members, ...this.ringing]).size;
   }
 }

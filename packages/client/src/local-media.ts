@@ -8,7 +8,15 @@ import { capture } from './devices.js';
 export class LocalMedia {
   /** Made on first capture: constructing one needs WebRTC, which the SDK checks first (60006). */
   private current: MediaStream | undefined;
-  private micMuted = false;
+  private muted = false;
+
+  get micMuted(): boolean {
+    return this.muted;
+  }
+
+  get cameraOn(): boolean {
+    return this.track('video') !== undefined;
+  }
 
   /** What this user sends; undefined until something was captured. */
   get stream(): MediaStream | undefined {
@@ -21,19 +29,24 @@ export class LocalMedia {
   }
 
   /** Opens the microphone and, for a video call, the camera (kept when already open). */
-  async open(video: boolean, profile: VideoProfile): Promise<void> {
-    const wants = { audio: !this.track('audio'), video: video && !this.track('video') };
-    if (!wants.audio && !wants.video) return;
-    const got = await capture({ ...wants, profile });
+  async open(video: boolean, profile: VideoProfile, cameraId?: string): Promise<void> {
+    const audio = !this.track('audio');
+    const camera = video && !this.track('video');
+    if (!audio && !camera) return;
+    const got = await capture({
+      audio,
+      video: camera && (cameraId ? { deviceId: cameraId } : true),
+      profile,
+    });
     for (const track of got.getTracks()) this.tracks.addTrack(track);
     this.applyMute();
   }
 
   /** Opens the camera (or returns the open one). */
-  async openCamera(profile: VideoProfile): Promise<MediaStreamTrack> {
+  async openCamera(profile: VideoProfile, cameraId?: string): Promise<MediaStreamTrack> {
     const open = this.track('video');
     if (open) return open;
-    const got = await capture({ audio: false, video: true, profile });
+    const got = await capture({ audio: false, video: cameraId ? { deviceId: cameraId } : true, profile });
     const track = got.getVideoTracks()[0]!;
     this.tracks.addTrack(track);
     return track;
@@ -44,7 +57,7 @@ export class LocalMedia {
   }
 
   setMicMuted(muted: boolean): void {
-    this.micMuted = muted;
+    this.muted = muted;
     this.applyMute();
   }
 
@@ -70,7 +83,7 @@ export class LocalMedia {
   close(): void {
     for (const track of this.current?.getTracks() ?? []) track.stop();
     this.current = undefined;
-    this.micMuted = false;
+    this.muted = false;
   }
 
   private track(kind: 'audio' | 'video'): MediaStreamTrack | undefined {
@@ -86,6 +99,6 @@ export class LocalMedia {
   }
 
   private applyMute(): void {
-    for (const track of this.current?.getAudioTracks() ?? []) track.enabled = !this.micMuted;
+    for (const track of this.current?.getAudioTracks() ?? []) track.enabled = !this.muted;
   }
 }

@@ -5,20 +5,17 @@ import {
   MESH_MAX_USERS,
   TRTC_CALLING_ERROR,
   TRTC_CALLING_EVENT,
-  VIDEO_PROFILES,
   type VideoProfile,
 } from '@beckon/protocol/calls';
 import { Errors } from '@beckon/protocol/errors';
 import { type CallStatus, CurrentCall } from './call.js';
-import { listDevices, requireWebRTC, supportsWebRTC } from './devices.js';
+import { CallState, type SwitchMessage } from './call-state.js';
+import { supportsWebRTC } from './devices.js';
 import { Emitter } from './emitter.js';
 import { CallingError } from './errors.js';
-import { LocalMedia } from './local-media.js';
-import { MeshPlane } from './media/mesh.js';
 import type { MediaPlane } from './media/plane.js';
-import { eventOf } from './signal-events.js';
+import { invalidArgument, MediaControls } from './media-controls.js';
 import { Signaling, socketUrl } from './signaling.js';
-import { Views } from './views.js';
 
 export interface TRTCCallingOptions {
   SDKAppID: number;
@@ -27,15 +24,6 @@ export interface TRTCCallingOptions {
   /** Accepted for compatibility with Tencent's options; Beckon has no TIM instance to share. */
   tim?: unknown;
 }
-
-/** What peers relay to each other besides negotiation: a 1:1 call changing type. */
-interface SwitchMessage {
-  kind: 'switch';
-  to: 'audio' | 'video';
-}
-
-const LOCAL = 'local';
-const remoteKey = (userID: string) => `remote:${userID}`;
 
 /**
  * TRTCCalling on Beckon: Tencent's web component's methods, events (`TRTCCalling.EVENT`, same strings and
@@ -57,19 +45,22 @@ export class TRTCCalling {
   private readonly emitter = new Emitter((err, event) =>
     console.error(`TRTCCalling: a ${event} listener threw`, err),
   );
-  private readonly views = new Views();
-  private readonly local = new LocalMedia();
+  private readonly media: MediaControls = new MediaControls({
+    plane: (): MediaPlane | undefined => this.state.plane,
+    tellMedia: (state) => this.tellMedia(state),
+    reported: (err) => this.reported(err),
+  });
   private signaling: Signaling | undefined;
   private userID: string | undefined;
-  private call_: CurrentCall | undefined;
-  private plane: MediaPlane | undefined;
-  private status: CallStatus = 'idle';
-  private profile: VideoProfile = '480p';
-  /**
-   * Signals that came while this user's invite was in flight: the server sends a call's first signals (a
-   * busy callee's LINE_BUSY, the end) before the invite's result names the call.
-   */
-  private early: CallSignal[] | undefined;
+  private readonly state: CallState = new CallState({
+    media: this.media,
+    userID: () => this.userID,
+    iceServers: () => this.signaling?.session?.iceServers ?? [],
+    emit: (event, payload) => this.emitter.emit(event, payload),
+    relay: (call, to, data) => this.relay(call, to, data),
+  });
+  /** The accept in flight: a second tap waits for it, a hangup waits and then leaves. */
+  private accepting: Promise<void> | undefined;
 
   constructor(private readonly options: TRTCCallingOptions) {}
 
@@ -89,7 +80,7 @@ export class TRTCCalling {
 
   /** The call state: `idle`, `calling` (ringing either way) or `connected`. */
   getCallStatus(): CallStatus {
-    return this.status;
+    return this.state.status;
   }
 
   /**
@@ -103,13 +94,15 @@ export class TRTCCalling {
     if (!userSig) throw this.fail(TRTC_CALLING_ERROR.NO_USER_SIG, 'userSig is missing');
     if (this.signaling) await this.logout();
     const signaling = new Signaling(socketUrl(this.options.server), {
-      signal: (signal) => this.onSignal(signal),
+      signal: (signal) => this.state.onSignal(signal),
       reconnected: (resumed) => {
-        if (!resumed) this.endLocally();
+        if (!resumed) this.state.endLocally();
       },
       closed: (reason) => {
-        this.endLocally();
+        this.state.endLocally();
         this.signaling = undefined;
+        if (reason === 'replaced')
+          this.emitter.emit(TRTC_CALLING_EVENT.KICKED_OUT, { reason: 'multipleAccount' });
         if (reason === 'gone') this.fail(TRTC_CALLING_ERROR.NO_NETWORK, 'lost the connection to the server');
       },
     });
@@ -127,8 +120,8 @@ export class TRTCCalling {
 
   /** Hangs up whatever call there is and logs out. */
   async logout(): Promise<void> {
-    if (this.call_) await this.hangup().catch(() => {});
-    this.reset();
+    await this.hangup().catch(() => {});
+    this.state.reset();
     await this.signaling?.close();
     this.signaling = undefined;
     this.userID = undefined;
@@ -156,148 +149,110 @@ export class TRTCCalling {
     groupID?: string;
     offlinePushInfo?: unknown;
   }): Promise<void> {
-    const call = this.call_;
-    if (call?.joined) {
-      const total = 1 + call.members.size + userIDList.length;
-      if (total > MESH_MAX_USERS) throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
-      const receipt = await this.request('call.invite', {
-        invite: { userIDList, type: call.callType, ...(groupID ? { groupID } : {}) },
-      });
-      call.outgoing.add(receipt.inviteID);
+    const call = this.state.call;
+    if (!call?.joined) return this.start(userIDList, type, groupID, true);
+    if (!Array.isArray(userIDList) || userIDList.length === 0)
+      throw this.reported(invalidArgument('name at least one user to invite'));
+    if (new Set([...call.members, ...call.ringing, ...userIDList]).size + 1 > MESH_MAX_USERS)
+      throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
+    const receipt = await this.request('call.invite', {
+      invite: { userIDList, type: call.callType, ...(groupID ? { groupID } : {}) },
+    });
+    for (const i of receipt.invitees) if (i.state === 'pending') call.ringing.add(i.userID);
+  }
+
+  /** Accepts the invitation ringing now (INVITED); a second tap waits for the first. */
+  accept(): Promise<void> {
+    this.accepting ??= this.answer().finally(() => {
+      this.accepting = undefined;
+    });
+    return this.accepting;
+  }
+
+  /** Rejects the invitation ringing now (every one, when two members rang this user into one call). */
+  async reject(): Promise<void> {
+    const call = this.state.call;
+    if (!call?.incoming.length || call.joined)
+      throw this.fail(Errors.SIGNALING_INVALID_INVITE_ID.code, 'no invitation to reject');
+    this.state.reset();
+    await Promise.all(call.incoming.map((i) => this.request('call.reject', { inviteID: i.inviteID })));
+  }
+
+  /**
+   * Ends this user's part: leaves the call (cancelling what it still rings), rejects a ringing invitation,
+   * or, while the call is being placed, ends it as soon as it exists.
+   */
+  async hangup(): Promise<void> {
+    if (this.state.starting) {
+      this.state.starting.hungUp = true;
       return;
     }
-    await this.start(userIDList, type, groupID, true);
-  }
-
-  /** Accepts the invitation ringing now (INVITED). */
-  async accept(): Promise<void> {
-    const call = this.call_;
-    const incoming = call?.incoming;
-    if (!call || !incoming)
-      throw this.fail(Errors.SIGNALING_INVALID_INVITE_ID.code, 'no invitation to accept');
-    if (1 + new Set([...incoming.userIDList, incoming.sponsor]).size > MESH_MAX_USERS)
-      throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
-    await this.openMedia(call.callType);
-    const receipt = await this.request('call.accept', { inviteID: incoming.inviteID }).catch((err) => {
-      if (this.call_ === call) this.reset();
-      throw err;
-    });
-    if (this.call_ !== call) return;
-    call.incoming = undefined;
-    call.joined = true;
-    this.status = 'connected';
-    for (const member of receipt.members) if (member !== this.userID) this.enter(call, member);
-  }
-
-  /** Rejects the invitation ringing now. */
-  async reject(): Promise<void> {
-    const call = this.call_;
-    const incoming = call?.incoming;
-    if (!call || !incoming)
-      throw this.fail(Errors.SIGNALING_INVALID_INVITE_ID.code, 'no invitation to reject');
-    this.reset();
-    await this.request('call.reject', { inviteID: incoming.inviteID });
-  }
-
-  /** Ends this user's part: leaves the call (cancelling what it still rings), or rejects a ringing invitation. */
-  async hangup(): Promise<void> {
-    const call = this.call_;
+    if (this.accepting) await this.accepting.catch(() => {});
+    const call = this.state.call;
     if (!call) return;
-    if (!call.joined && call.incoming) return this.reject();
-    this.reset();
-    await this.request('call.hangup', { callId: call.callId }).catch((err) => {
-      // Already over on the server (the other side left first): nothing to hang up.
-      if (!(err instanceof CallingError && err.code === Errors.CALL_NOT_FOUND.code)) throw err;
-    });
+    if (!call.joined) return this.reject();
+    this.state.reset();
+    await this.leave(call);
   }
 
   /** Renders a member's video in the DOM node with this id (a `<video>` the SDK creates). */
   startRemoteView({ userID, videoViewDomID }: { userID: string; videoViewDomID: string }): void {
-    this.views.start(remoteKey(userID), videoViewDomID, this.plane?.remoteStream(userID), false);
+    this.media.startRemoteView(userID, videoViewDomID);
   }
 
   stopRemoteView({ userID }: { userID: string; videoViewDomID?: string }): void {
-    this.views.stop(remoteKey(userID));
+    this.media.stopRemoteView(userID);
   }
 
   /** Renders this user's camera in the DOM node with this id (muted). */
   startLocalView({ videoViewDomID }: { userID?: string; videoViewDomID: string }): void {
-    this.views.start(LOCAL, videoViewDomID, this.local.stream, true);
+    this.media.startLocalView(videoViewDomID);
   }
 
   stopLocalView(_options?: { userID?: string; videoViewDomID?: string }): void {
-    this.views.stop(LOCAL);
+    this.media.stopLocalView();
   }
 
   /** Turns the camera on: the peers receive video again and hear USER_VIDEO_AVAILABLE true. */
-  async openCamera(): Promise<void> {
-    const track = await this.local.openCamera(this.profile).catch((err) => {
-      throw this.reported(err);
-    });
-    await this.plane?.replaceTrack('video', track);
-    this.showLocal();
-    await this.tellMedia({ video: true });
+  openCamera(): Promise<void> {
+    return this.media.openCamera();
   }
 
   /** Turns the camera off: the peers stop receiving video and hear USER_VIDEO_AVAILABLE false. */
-  async closeCamera(): Promise<void> {
-    this.local.closeCamera();
-    await this.plane?.replaceTrack('video', null);
-    await this.tellMedia({ video: false });
+  closeCamera(): Promise<void> {
+    return this.media.closeCamera();
   }
 
   /** Mutes (true) or unmutes the microphone; the peers hear USER_AUDIO_AVAILABLE. */
-  async setMicMute(isMute: boolean): Promise<void> {
-    this.local.setMicMuted(isMute);
-    await this.tellMedia({ audio: !isMute });
+  setMicMute(isMute: boolean): Promise<void> {
+    return this.media.setMicMute(isMute);
   }
 
   /** '240p' … '1080p' (default '480p'); applies to the camera opened by the next call, groupCall or accept. */
   setVideoQuality(profile: VideoProfile): void {
-    if (!(profile in VIDEO_PROFILES))
-      throw new TypeError(`setVideoQuality: one of ${Object.keys(VIDEO_PROFILES).join(', ')}`);
-    this.profile = profile;
+    this.media.setVideoQuality(profile);
   }
 
   /** A 1:1 video call becomes an audio call on both sides (60001 when it cannot). */
-  async switchToAudioCall(): Promise<void> {
-    const call = this.call_;
-    const peer = call?.onlyPeer;
-    if (!call || !peer || call.callType !== CALL_TYPES.VIDEO)
-      throw this.fail(TRTC_CALLING_ERROR.FAILURE_SWITCH_TO_AUDIO, 'switchToAudioCall needs a 1:1 video call');
-    await this.closeCamera();
-    call.callType = CALL_TYPES.AUDIO;
-    await this.relay(call, peer, { kind: 'switch', to: 'audio' } satisfies SwitchMessage);
+  switchToAudioCall(): Promise<void> {
+    return this.switchTo(CALL_TYPES.AUDIO);
   }
 
   /** A 1:1 audio call becomes a video call on both sides (60002 when it cannot). */
-  async switchToVideoCall(): Promise<void> {
-    const call = this.call_;
-    const peer = call?.onlyPeer;
-    if (!call || !peer || call.callType !== CALL_TYPES.AUDIO)
-      throw this.fail(TRTC_CALLING_ERROR.FAILURE_SWITCH_TO_VIDEO, 'switchToVideoCall needs a 1:1 audio call');
-    try {
-      await this.openCamera();
-    } catch (err) {
-      throw this.fail(
-        TRTC_CALLING_ERROR.FAILURE_SWITCH_TO_VIDEO,
-        `could not open the camera: ${String(err)}`,
-      );
-    }
-    call.callType = CALL_TYPES.VIDEO;
-    await this.relay(call, peer, { kind: 'switch', to: 'video' } satisfies SwitchMessage);
+  switchToVideoCall(): Promise<void> {
+    return this.switchTo(CALL_TYPES.VIDEO);
   }
 
   getCameras(): Promise<MediaDeviceInfo[]> {
-    return listDevices('videoinput');
+    return this.media.getCameras();
   }
 
   getMicrophones(): Promise<MediaDeviceInfo[]> {
-    return listDevices('audioinput');
+    return this.media.getMicrophones();
   }
 
   /** Swaps the camera (`'video'`) or microphone (`'audio'`) without ending the call. */
-  async switchDevice({
+  switchDevice({
     deviceType,
     deviceId,
     deviceID,
@@ -306,185 +261,113 @@ export class TRTCCalling {
     deviceId?: string;
     deviceID?: string;
   }): Promise<void> {
-    const id = deviceId ?? deviceID;
-    if (!id || (deviceType !== 'video' && deviceType !== 'audio'))
-      throw new TypeError("switchDevice({deviceType: 'video' | 'audio', deviceId})");
-    const track = await this.local.switchDevice(deviceType, id, this.profile).catch((err) => {
-      throw this.reported(err);
-    });
-    await this.plane?.replaceTrack(deviceType, track);
-    if (deviceType === 'video') this.showLocal();
+    return this.media.switchDevice(deviceType, deviceId ?? deviceID);
   }
 
   /** Beckon's own: the WebRTC statistics of the connection with a member (inbound-rtp `framesDecoded`…). */
   async getStats(userID: string): Promise<RTCStatsReport | undefined> {
-    return this.plane?.stats(userID);
+    return this.state.plane?.stats(userID);
   }
 
   // ---------------------------------------------------------------------------------------------------
 
   private async start(userIDList: string[], type: CallType, groupID: string | undefined, group: boolean) {
-    if (this.status !== 'idle')
+    if (!this.signaling) throw this.fail(TRTC_CALLING_ERROR.USER_NOT_LOGGED_IN, 'log in first');
+    if (this.state.status !== 'idle')
       throw this.fail(Errors.CALL_IN_PROGRESS.code, Errors.CALL_IN_PROGRESS.message);
     if (!Array.isArray(userIDList) || userIDList.length === 0)
-      throw this.fail(Errors.SIGNALING_INVALID_PARAMETERS.code, 'name at least one user to call');
-    if (1 + userIDList.length > MESH_MAX_USERS)
+      throw this.reported(invalidArgument('name at least one user to call'));
+    if (1 + new Set(userIDList).size > MESH_MAX_USERS)
       throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
-    this.status = 'calling';
-    this.early = [];
+    this.state.status = 'calling';
+    const starting = { early: [] as CallSignal[], hungUp: false };
+    this.state.starting = starting;
+    let call: CurrentCall;
     try {
-      await this.openMedia(type);
+      await this.media.open(type);
+      if (starting.hungUp)
+        throw new CallingError(TRTC_CALLING_ERROR.UNKNOWN, 'hung up before the call started');
       const receipt = await this.request('call.invite', {
         invite: { userIDList, type, ...(groupID ? { groupID } : {}) },
       });
-      const call = new CurrentCall(receipt.callId, type, receipt.roomID, group || userIDList.length > 1);
+      call = new CurrentCall(receipt.callId, type, receipt.roomID, group || userIDList.length > 1);
       call.joined = true;
-      call.outgoing.add(receipt.inviteID);
-      this.call_ = call;
-      this.plane = this.newPlane(call);
-      this.replayEarly();
+      for (const i of receipt.invitees) if (i.state === 'pending') call.ringing.add(i.userID);
+      this.state.call = call;
+      this.state.plane = this.state.newPlane(call);
     } catch (err) {
-      const early = this.early;
-      this.reset();
+      this.state.starting = undefined;
+      this.state.reset();
       // No call of ours: an invitation that rang meanwhile rings now.
-      this.early = early;
-      this.replayEarly();
+      for (const signal of starting.early) this.state.onSignal(signal);
+      if (starting.hungUp) return;
       throw err;
     }
+    this.state.starting = undefined;
+    for (const signal of starting.early) this.state.onSignal(signal);
+    if (starting.hungUp) return this.hangup();
+    void this.tellMedia(this.media.state());
   }
 
-  /** The signals that came while an invite was in flight, now that the call has its id. */
-  private replayEarly(): void {
-    const early = this.early ?? [];
-    this.early = undefined;
-    for (const signal of early) this.onSignal(signal);
-  }
-
-  /** Opens the microphone, and the camera for a video call, before the call starts. */
-  private async openMedia(type: CallType): Promise<void> {
-    try {
-      requireWebRTC();
-      await this.local.open(type === CALL_TYPES.VIDEO, this.profile);
-    } catch (err) {
-      throw this.reported(err);
+  private async answer(): Promise<void> {
+    const call = this.state.call;
+    const incoming = call?.incoming[0];
+    if (!call || !incoming || call.joined)
+      throw this.fail(Errors.SIGNALING_INVALID_INVITE_ID.code, 'no invitation to accept');
+    if (new Set([...incoming.userIDList, incoming.sponsor]).size > MESH_MAX_USERS)
+      throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
+    await this.media.open(call.callType);
+    if (this.state.call !== call) {
+      // Cancelled (or timed out) while the camera opened: give the devices back.
+      this.media.close();
+      throw this.fail(Errors.SIGNALING_INVALID_INVITE_ID.code, 'the invitation is over');
     }
-    this.showLocal();
-  }
-
-  private showLocal(): void {
-    if (this.local.stream) this.views.attach(LOCAL, this.local.stream);
-  }
-
-  private newPlane(call: CurrentCall): MediaPlane {
-    const plane = new MeshPlane(this.userID ?? '', this.signaling?.session?.iceServers ?? [], {
-      send: (to, data) => void this.relay(call, to, data).catch(() => {}),
-      remoteStream: (userID, stream) => this.views.attach(remoteKey(userID), stream),
-      failed: (userID, reason) => console.warn(`TRTCCalling: media with ${userID} failed: ${reason}`),
+    const receipt = await this.request('call.accept', { inviteID: incoming.inviteID }).catch((err) => {
+      if (this.state.call === call) this.state.reset();
+      throw err;
     });
-    plane.start(this.local.stream ?? new MediaStream());
-    return plane;
-  }
-
-  private enter(call: CurrentCall, userID: string): void {
-    if (call.members.has(userID)) return;
-    call.members.add(userID);
-    this.plane ??= this.newPlane(call);
-    this.plane.addPeer(userID);
-  }
-
-  private onSignal(signal: CallSignal): void {
-    const call = this.call_;
-    if (this.early && signal.event !== 'onKickedOut') {
-      this.early.push(signal);
+    if (this.state.call !== call) {
+      // Ended while the accept was on its way (the server has us in the call): leave it.
+      await this.leave(call);
       return;
     }
-    if (signal.event === 'onKickedOut') {
-      this.reset();
-    } else if (signal.event === 'onInvited') {
-      if (call) return; // the server settles a second ring as busy; a stale one is dropped
-      const { callId, inviteID, sponsor, userIDList, isFromGroup, groupID, inviteData } = signal;
-      const group = isFromGroup || userIDList.length > 1;
-      this.call_ = new CurrentCall(callId, inviteData.callType, inviteData.roomID, group);
-      this.call_.incoming = { inviteID, sponsor, userIDList, isFromGroup, groupID, inviteData };
-      this.status = 'calling';
-    } else if (!call || signal.callId !== call.callId) {
-      return; // a stale call's signal
-    } else if (!this.apply(call, signal)) {
-      return;
-    }
-    const out = eventOf(signal);
-    if (out) this.emitter.emit(out.event, out.payload);
+    call.incoming.length = 0;
+    call.joined = true;
+    this.state.status = 'connected';
+    for (const member of receipt.members) if (member !== this.userID) this.state.enter(call, member);
+    void this.tellMedia(this.media.state());
   }
 
-  /** What a signal of the current call changes here; false when it is not for this client to hear. */
-  private apply(call: CurrentCall, signal: Exclude<CallSignal, { event: 'onKickedOut' | 'onInvited' }>) {
-    switch (signal.event) {
-      case 'onUserAccept':
-        this.status = 'connected';
-        return true;
-      case 'onUserEnter':
-        this.status = 'connected';
-        this.enter(call, signal.userID);
-        return true;
-      case 'onUserLeave':
-        call.members.delete(signal.userID);
-        this.plane?.removePeer(signal.userID);
-        this.views.stop(remoteKey(signal.userID));
-        return true;
-      case 'onCallingTimeout':
-        if (call.incoming?.inviteID === signal.inviteID) this.reset();
-        return true;
-      case 'onCallingCancel':
-        if (call.incoming?.inviteID !== signal.inviteID) return false;
-        this.reset();
-        return true;
-      case 'onCallEnd':
-        this.reset();
-        return true;
-      case 'onRelay':
-        this.relayed(call, signal.userID, signal.data);
-        return false;
-      default:
-        return true;
-    }
+  private async leave(call: CurrentCall): Promise<void> {
+    await this.request('call.hangup', { callId: call.callId }).catch((err) => {
+      // Already over on the server (the other side left first): nothing to hang up.
+      if (!(err instanceof CallingError && err.code === Errors.CALL_NOT_FOUND.code)) throw err;
+    });
   }
 
-  /** A peer's message: its side of a type switch, or media negotiation. */
-  private relayed(call: CurrentCall, from: string, data: unknown): void {
-    const message = data as Partial<SwitchMessage> | null;
-    if (message?.kind !== 'switch') {
-      this.plane?.receive(from, data);
-      return;
+  private async switchTo(type: CallType): Promise<void> {
+    const [code, name] =
+      type === CALL_TYPES.AUDIO
+        ? [TRTC_CALLING_ERROR.FAILURE_SWITCH_TO_AUDIO, 'switchToAudioCall']
+        : [TRTC_CALLING_ERROR.FAILURE_SWITCH_TO_VIDEO, 'switchToVideoCall'];
+    const call = this.state.call;
+    const peer = call?.onlyPeer;
+    if (!call?.joined || !peer || call.callType === type)
+      throw this.fail(code, `${name} needs a 1:1 ${type === CALL_TYPES.AUDIO ? 'video' : 'audio'} call`);
+    try {
+      const to = type === CALL_TYPES.AUDIO ? 'audio' : 'video';
+      await this.relay(call, peer, { kind: 'switch', to } satisfies SwitchMessage);
+      if (type === CALL_TYPES.AUDIO) await this.media.closeCamera();
+      else await this.media.openCamera();
+      call.callType = type;
+    } catch (err) {
+      throw this.fail(code, `${name} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (message.to === 'audio' && call.callType === CALL_TYPES.VIDEO) {
-      call.callType = CALL_TYPES.AUDIO;
-      void this.closeCamera().catch(() => {});
-    } else if (message.to === 'video' && call.callType === CALL_TYPES.AUDIO) {
-      call.callType = CALL_TYPES.VIDEO;
-      void this.openCamera().catch(() => {});
-    }
-  }
-
-  /** The session is gone without a word from the server (a failed resume): the call ends here. */
-  private endLocally(): void {
-    if (!this.call_) return;
-    this.reset();
-    this.emitter.emit(TRTC_CALLING_EVENT.CALL_END, { userID: this.userID, callEnd: 0 });
-  }
-
-  private reset(): void {
-    this.early = undefined;
-    this.plane?.stop();
-    this.plane = undefined;
-    for (const key of this.call_?.members ?? []) this.views.stop(remoteKey(key));
-    this.call_ = undefined;
-    this.status = 'idle';
-    this.local.close();
   }
 
   private async tellMedia(state: { video?: boolean; audio?: boolean }): Promise<void> {
-    const call = this.call_;
-    if (call?.joined) await this.request('call.media', { callId: call.callId, ...state }).catch(() => {});
+    const call = this.state.call;
+    if (call?.joined) await this.request('call.media', { callId: call.callId, ...state });
   }
 
   private relay(call: CurrentCall, toUserID: string, data: unknown): Promise<null> {

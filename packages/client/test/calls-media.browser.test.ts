@@ -103,7 +103,7 @@ describe('devices and quality', () => {
       return v && v.videoWidth > 0 ? [v.videoWidth, v.videoHeight] : null;
     });
     expect(await size.jsonValue()).toEqual([1280, 720]);
-    expect(await alice.codeOf('setVideoQuality', '4k')).toBe(-1);
+    expect(await alice.codeOf('setVideoQuality', '4k')).toBe(6017);
     await bob.next('onInvited');
   });
 });

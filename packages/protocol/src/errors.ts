@@ -116,6 +116,11 @@ export const Errors = {
   CALL_TOO_MANY_USERS: def(94003, 'a call holds at most 9 users, the caller included'),
   /** The browser SDK's mesh media plane: every member sends to every other, so it stops at 6 (MESH_MAX_USERS). */
   CALL_MESH_FULL: def(94004, 'a browser call holds at most 6 users, the caller included'),
+  /**
+   * A resume of a session a later login kicked out while its socket was down: not a fresh login, which would
+   * kick the newer device in turn (the client hears KICKED_OUT instead).
+   */
+  CALL_SESSION_KICKED: def(94005, 'this session was kicked out by a later login', 401),
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorName = keyof typeof Errors;

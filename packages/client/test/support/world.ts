@@ -20,20 +20,9 @@ export function browserWorld(options: { gateway?: GatewayOptions } = {}) {
       phones.push(p);
       return p;
     },
-    /** Alice calls bob (video unless told), bob answers, both decode what there is. */
+    /** Alice calls bob (video unless told; bob through `bobVia`), bob answers, both decode what there is. */
     async inCall(type: 1 | 2 = 2, bobVia?: string) {
-      const alice = await world.phone('alice');
-      const bob = await world.phone('bob', true, bobVia);
-      await alice.do('call', { userID: 'bob', type });
-      await bob.next('onInvited');
-      await bob.do('accept');
-      await alice.next('onUserEnter');
-      await bob.next('onUserEnter');
-      if (type === 2) {
-        await alice.decodes('bob');
-        await bob.decodes('alice');
-      }
-      return { alice, bob };
+      return answered(await world.phone('alice'), await world.phone('bob', true, bobVia), type);
     },
   };
   beforeAll(async () => {
@@ -48,4 +37,29 @@ export function browserWorld(options: { gateway?: GatewayOptions } = {}) {
     for (const p of phones.splice(0)) await p.close();
   });
   return world;
+}
+
+/**
+ * `alice` calls `bob`, who answers; each hears what the other sends from the start (USER_VIDEO_AVAILABLE
+ * and USER_AUDIO_AVAILABLE, as TRTC's publish) and, in a video call, decodes it.
+ */
+export async function answered(alice: Phone, bob: Phone, type: 1 | 2 = 2) {
+  await alice.do('call', { userID: bob.userID, type });
+  await bob.next('onInvited');
+  await bob.do('accept');
+  await alice.next('onUserEnter');
+  await bob.next('onUserEnter');
+  for (const [me, other] of [
+    [alice, bob.userID],
+    [bob, alice.userID],
+  ] as const) {
+    const video = await me.next('onUserVideoAvailable');
+    const audio = await me.next('onUserAudioAvailable');
+    if (video.payload.userID !== other || video.payload.isVideoAvailable !== (type === 2))
+      throw new Error(`${me.userID}: unexpected ${JSON.stringify(video.payload)}`);
+    if (audio.payload.userID !== other || audio.payload.isAudioAvailable !== true)
+      throw new Error(`${me.userID}: unexpected ${JSON.stringify(audio.payload)}`);
+    if (type === 2) await me.decodes(other);
+  }
+  return { alice, bob };
 }

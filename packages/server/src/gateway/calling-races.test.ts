@@ -264,3 +264,27 @@ describe('a test that can fail in place of one that cannot', () => {
     expect((await invite).invitees).toEqual([{ userID: 'bob', state: 'pending' }]);
   });
 });
+
+describe('a session kicked while its socket was down', () => {
+  test('its resume is refused with 94005, and the newer login stays', async () => {
+    const old = await online('bob');
+    const token = old.login!.resumeToken;
+    old.ws.terminate();
+    await until(() => s.app.gateway.stats().connections === 0);
+    const newer = await online('bob');
+    const back = await CallingClient.connect(s.app);
+    clients.push(back);
+    const err = await back
+      .request('call.login', {
+        sdkAppId: app.sdkAppId,
+        userId: 'bob',
+        userSig: await sig('bob'),
+        resume: token,
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: Errors.CALL_SESSION_KICKED.code });
+    await sleep(50);
+    expect(newer.queued()).toEqual([]);
+    expect(s.app.gateway.stats().callSessions).toBe(1);
+  });
+});

@@ -63,6 +63,8 @@ export class CallingGateway {
   readonly service: CallService;
   private readonly links = new Map<string, Link>();
   private readonly byResumeToken = new Map<string, Link>();
+  /** resumeTokens of sessions kicked out (by a later login, a userSig expiry), until a resume could come. */
+  private readonly kickedTokens = new Map<string, number>();
 
   constructor(
     private readonly ctx: Context,
@@ -132,6 +134,7 @@ export class CallingGateway {
     if (!verdict.ok) throw new ApiError(verdict.error);
     if (!connection.open) return;
     const user = { sdkAppId: request.sdkAppId, userId: request.userId };
+    if (request.resume && this.wasKicked(request.resume)) throw new ApiError(Errors.CALL_SESSION_KICKED);
     const resumed = request.resume ? this.resume(request.resume, user) : undefined;
     if (resumed) {
       // The old socket may look open still (a half-open drop the heartbeat has not caught): this one wins.
@@ -174,6 +177,12 @@ export class CallingGateway {
   }
 
   /** The session a resumeToken names, if it is still held and is the same user's. */
+  private wasKicked(token: string): boolean {
+    const now = Date.now();
+    for (const [t, until] of this.kickedTokens) if (until <= now) this.kickedTokens.delete(t);
+    return this.kickedTokens.has(token);
+  }
+
   private resume(token: string, user: CallUser): Link | undefined {
     const link = this.byResumeToken.get(token);
     if (!link || link.user.sdkAppId !== user.sdkAppId || link.user.userId !== user.userId) return undefined;
@@ -230,6 +239,9 @@ export class CallingGateway {
     clearTimeout(link.grace);
     this.links.delete(link.sessionId);
     this.byResumeToken.delete(link.resumeToken);
+    // A dropped client may come back within the grace to resume: it must learn it was kicked meanwhile.
+    if (kicked)
+      this.kickedTokens.set(link.resumeToken, Date.now() + Math.max(this.options.resumeGraceMs, 60_000));
     const connection = link.connection;
     link.connection = undefined;
     if (!connection || connection.callSession !== link.sessionId) return;
