@@ -42,7 +42,7 @@ export class CallState {
   newPlane(call: CurrentCall): MediaPlane {
     const plane = new MeshPlane(this.host.userID() ?? '', this.host.iceServers(), {
       send: (to, data) => void this.host.relay(call, to, data).catch(() => {}),
-      remoteStream: (userID, stream) => this.host.media.views.attach(remoteKey(userID), stream),
+      remoteStream: (userID, stream) => this.host.media.views.attach(remoteKey(userID), stream, true),
       failed: (userID, reason) => console.warn(`TRTCCalling: media with ${userID} failed: ${reason}`),
     });
     plane.start(this.host.media.local.stream ?? new MediaStream());
@@ -108,7 +108,7 @@ export class CallState {
       case 'onUserLeave':
         call.members.delete(signal.userID);
         this.plane?.removePeer(signal.userID);
-        this.host.media.views.stop(remoteKey(signal.userID));
+        this.host.media.views.forget(remoteKey(signal.userID));
         return true;
       case 'onReject':
       case 'onLineBusy':
@@ -174,7 +174,7 @@ export class CallState {
   reset(): void {
     this.plane?.stop();
     this.plane = undefined;
-    for (const key of this.call?.members ?? []) this.host.media.views.stop(remoteKey(key));
+    for (const key of this.call?.members ?? []) this.host.media.views.forget(remoteKey(key));
     this.call = undefined;
     this.status = 'idle';
     this.host.media.close();

@@ -123,7 +123,7 @@ export class MediaControls {
   }
 
   stopRemoteView(userID: string): void {
-    this.views.stop(remoteKey(userID));
+    this.views.stop(remoteKey(userID), true);
   }
 
   /** The call is over: tracks stopped, the local view emptied (it stays where the page put it). */

@@ -156,7 +156,7 @@ export class TRTCCalling {
     if (new Set([...call.members, ...call.ringing, ...userIDList]).size + 1 > MESH_MAX_USERS)
       throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
     const receipt = await this.request('call.invite', {
-      invite: { userIDList, type: call.callType, ...(groupID ? { groupID } : {}) },
+      invite: { userIDList, type: call.callType, callId: call.callId, ...(groupID ? { groupID } : {}) },
     });
     for (const i of receipt.invitees) if (i.state === 'pending') call.ringing.add(i.userID);
   }

@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS } from './support/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/browser.js';
 import { browserWorld } from './support/world.js';
 
 const world = browserWorld();
@@ -28,6 +28,29 @@ describe('camera and microphone', () => {
       isVideoAvailable: true,
     });
     await bob.decodes('alice');
+  });
+
+  test('an audio call without views: each side plays the other’s sound (a hidden <audio>)', async () => {
+    const alice = await phone('alice');
+    const bob = await phone('bob');
+    for (const p of [alice, bob]) await p.page.evaluate(() => (window.phone.autoView = false));
+    await alice.do('call', { userID: 'bob', type: 1 });
+    await bob.next('onInvited');
+    await bob.do('accept');
+    for (const [p, other] of [
+      [alice, 'bob'],
+      [bob, 'alice'],
+    ] as const)
+      await eventually(
+        () => p.page.evaluate((u) => window.phone.soundPlaying(u), other),
+        `${p.userID} hearing ${other}`,
+      );
+    // A view takes the sound over; the call's end takes it away.
+    await bob.page.evaluate(() => window.phone.showRemote('alice'));
+    expect(await bob.page.evaluate(() => window.phone.soundPlaying('alice'))).toBe(false);
+    await alice.do('hangup');
+    await bob.next('onCallEnd');
+    expect(await alice.page.evaluate(() => document.querySelectorAll('audio').length)).toBe(0);
   });
 
   test('setMicMute: the peer hears USER_AUDIO_AVAILABLE false, then true', async () => {

@@ -86,11 +86,11 @@ describe('two invitations into the same call', () => {
     const dave = await raw('dave');
     const { sdk, events } = await sdkFor('carol');
     await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });
-    const { inviteID } = await bob.signal('onInvited');
+    const { inviteID, callId } = await bob.signal('onInvited');
     await bob.request('call.accept', { inviteID });
     // Both members add carol.
-    await alice.request('call.invite', { invite: { userIDList: ['carol'], type: 1 } });
-    await bob.request('call.invite', { invite: { userIDList: ['carol'], type: 1 } });
+    await alice.request('call.invite', { invite: { userIDList: ['carol'], type: 1, callId } });
+    await bob.request('call.invite', { invite: { userIDList: ['carol'], type: 1, callId } });
     await until(() => events.find((e) => e.event === 'onInvited'));
     await sleep(200);
     await sdk.reject();
@@ -107,10 +107,10 @@ describe('two invitations into the same call', () => {
     const bob = await raw('bob');
     const { sdk, events } = await sdkFor('carol');
     await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });
-    const { inviteID } = await bob.signal('onInvited');
+    const { inviteID, callId } = await bob.signal('onInvited');
     await bob.request('call.accept', { inviteID });
-    const first = await alice.request('call.invite', { invite: { userIDList: ['carol'], type: 1 } });
-    await bob.request('call.invite', { invite: { userIDList: ['carol'], type: 1 } });
+    const first = await alice.request('call.invite', { invite: { userIDList: ['carol'], type: 1, callId } });
+    await bob.request('call.invite', { invite: { userIDList: ['carol'], type: 1, callId } });
     await until(() => events.find((e) => e.event === 'onInvited'));
     await alice.request('call.cancel', { inviteID: first.inviteID });
     await sleep(200);

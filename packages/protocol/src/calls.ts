@@ -216,6 +216,11 @@ export interface InviteCommand {
   timeout?: number;
   /** 1…CALL_ROOM_ID_MAX; drawn by the server when left out. Ignored when inviting into a running call. */
   roomID?: number;
+  /**
+   * Invite into this running call (`groupCall` while in a call). Without it the invite starts a new call, which
+   * a member of a running call cannot (94001): an invite meant as a new call never joins an old one.
+   */
+  callId?: string;
 }
 
 /** The inviter's answer: the invitation, its call, and each invitee's state (busy ones settled at once). */

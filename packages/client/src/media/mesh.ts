@@ -15,6 +15,7 @@ class Peer {
   /** The peer's messages, handled one at a time: a candidate waits for the offer before it. */
   private queue: Promise<void> = Promise.resolve();
   private early: RTCIceCandidateInit[] = [];
+  private restarted = false;
 
   constructor(
     readonly userId: string,
@@ -33,7 +34,14 @@ class Peer {
       mesh.events.remoteStream(userId, this.stream);
     };
     this.pc.onconnectionstatechange = () => {
-      if (this.pc.connectionState === 'failed') mesh.events.failed(userId, 'peer connection failed');
+      if (this.pc.connectionState !== 'failed') return;
+      // One ICE restart (a network change) before giving up; the offerer's renegotiation carries it.
+      if (offerer && !this.restarted) {
+        this.restarted = true;
+        this.pc.restartIce();
+        return;
+      }
+      mesh.events.failed(userId, 'peer connection failed');
     };
     if (offerer) {
       // One sendrecv transceiver per kind from the start: tracks are swapped later without renegotiating

@@ -9,7 +9,8 @@ window.phone = {
     this.calling = c;
     for (const name of new Set(Object.values(TRTCCalling.EVENT)))
       c.on(name, (payload) => this.events.push({ name, payload, at: performance.now() }));
-    c.on(TRTCCalling.EVENT.USER_ENTER, ({ userID }) => this.showRemote(userID));
+    // A page that shows whoever enters (tests of audio without a view turn it off).
+    c.on(TRTCCalling.EVENT.USER_ENTER, ({ userID }) => this.autoView !== false && this.showRemote(userID));
     await c.login({ userID, userSig });
   },
 
@@ -32,6 +33,13 @@ window.phone = {
       if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
     });
     return frames;
+  },
+
+  /** Whether a member's sound plays without a view: the SDK's hidden <audio>, playing a live audio track. */
+  soundPlaying(userID) {
+    const sound = document.querySelector(`audio[data-beckon-sound="remote:${userID}"]`);
+    const track = sound?.srcObject?.getAudioTracks()[0];
+    return Boolean(sound && !sound.paused && track?.readyState === 'live');
   },
 
   /** The size of the remote view's picture (0×0 until a frame was shown). */

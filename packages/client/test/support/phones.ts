@@ -137,6 +137,9 @@ declare global {
       login(sdkAppId: number, userID: string, userSig: string, server?: string): Promise<void>;
       framesDecoded(userID: string): Promise<number>;
       remoteVideoSize(userID: string): [number, number] | null;
+      soundPlaying(userID: string): boolean;
+      showRemote(userID: string): void;
+      autoView?: boolean;
     };
   }
 }

@@ -71,11 +71,13 @@ describe('multi-device (app option)', () => {
     const r = await p.service.invite(alice, { userIDList: ['bob'], type: 2 });
     await p.service.accept(laptop, r.inviteID);
     await p.login('carol');
-    await expect(p.service.invite(phone, { userIDList: ['carol'], type: 2 })).rejects.toMatchObject({
+    await expect(
+      p.service.invite(phone, { userIDList: ['carol'], type: 2, callId: r.callId }),
+    ).rejects.toMatchObject({
       code: 94002,
     });
     expect((await p.ctx.store.calls.getCall(r.callId))?.invitees.map((i) => i.userId)).toEqual(['bob']);
-    const more = await p.service.invite(laptop, { userIDList: ['carol'], type: 2 });
+    const more = await p.service.invite(laptop, { userIDList: ['carol'], type: 2, callId: r.callId });
     expect(more.callId).toBe(r.callId);
   });
 

@@ -81,7 +81,7 @@ describe('group calls', () => {
     const r = await p.service.invite(alice, { userIDList: ['bob', 'carol', 'dave'], type: 2 });
     await p.service.accept(bob, r.inviteID);
     p.clearAll();
-    const more = await p.service.invite(bob, { userIDList: ['erin'], type: 2 });
+    const more = await p.service.invite(bob, { userIDList: ['erin'], type: 2, callId: r.callId });
     await p.login('erin');
     const erin = p.service.sessionsOf({ sdkAppId: p.app.sdkAppId, userId: 'erin' })[0]!;
     p.clearAll();
@@ -114,7 +114,7 @@ describe('group calls', () => {
     const r = await p.service.invite(alice, { userIDList: ['bob'], type: 2 });
     await p.service.accept(bob, r.inviteID);
     p.clearAll();
-    const more = await p.service.invite(bob, { userIDList: ['carol'], type: 2, roomID: 5 });
+    const more = await p.service.invite(bob, { userIDList: ['carol'], type: 2, roomID: 5, callId: r.callId });
     expect(more).toMatchObject({ callId: r.callId, roomID: r.roomID });
     expect(p.take(carol)).toMatchObject([
       {
@@ -161,7 +161,7 @@ describe('group calls', () => {
     const r = await p.service.invite(alice, { userIDList: ['bob', 'carol'], type: 2 });
     await p.service.accept(bob, r.inviteID);
     await p.service.accept(carol, r.inviteID);
-    const more = await p.service.invite(bob, { userIDList: ['dave'], type: 2 });
+    const more = await p.service.invite(bob, { userIDList: ['dave'], type: 2, callId: r.callId });
     p.clearAll();
     await p.service.hangup(bob);
     expect(p.take(dave)).toEqual([{ event: 'onCallingCancel', callId: r.callId, inviteID: more.inviteID }]);
@@ -186,11 +186,15 @@ describe('group calls', () => {
   test('inviting someone already in the call is 6017; more than 9 users is 94003', async () => {
     const r = await p.service.invite(alice, { userIDList: ['bob'], type: 1 });
     await p.service.accept(bob, r.inviteID);
-    await expect(p.service.invite(bob, { userIDList: ['alice'], type: 1 })).rejects.toMatchObject({
+    await expect(
+      p.service.invite(bob, { userIDList: ['alice'], type: 1, callId: r.callId }),
+    ).rejects.toMatchObject({
       code: 6017,
     });
     const many = Array.from({ length: 8 }, (_, i) => `u${i}`);
-    await expect(p.service.invite(alice, { userIDList: many, type: 1 })).rejects.toMatchObject({
+    await expect(
+      p.service.invite(alice, { userIDList: many, type: 1, callId: r.callId }),
+    ).rejects.toMatchObject({
       code: 94003,
     });
     await expect(p.service.invite(carol, { userIDList: many.concat('u8'), type: 1 })).rejects.toMatchObject({
@@ -198,5 +202,48 @@ describe('group calls', () => {
     });
     const ok = await p.service.invite(carol, { userIDList: many, type: 1 });
     expect(ok.invitees).toHaveLength(8);
+  });
+
+  test('a member of a running call inviting without a callId is 94001 (no new call, nobody rings)', async () => {
+    const r = await p.service.invite(alice, { userIDList: ['bob'], type: 2 });
+    await p.service.accept(bob, r.inviteID);
+    p.clearAll();
+    for (const member of [alice, bob])
+      await expect(p.service.invite(member, { userIDList: ['carol'], type: 2 })).rejects.toMatchObject({
+        code: 94001,
+      });
+    for (const session of [alice, bob, carol, dave]) expect(p.take(session)).toEqual([]);
+    expect((await p.ctx.store.calls.getCall(r.callId))?.invitees.map((i) => i.userId)).toEqual(['bob']);
+    expect(
+      await p.ctx.store.calls.ringing({ sdkAppId: p.app.sdkAppId, userId: 'carol' }, p.ctx.clock.now()),
+    ).toEqual([]);
+  });
+
+  test('a callId that is not the inviter’s running call is 94002, and nobody rings', async () => {
+    const erin = await p.login('erin');
+    const frank = await p.login('frank');
+    const other = await p.service.invite(erin, { userIDList: ['frank'], type: 2 });
+    await p.service.accept(frank, other.inviteID);
+    const r = await p.service.invite(alice, { userIDList: ['bob'], type: 2 });
+    await p.service.accept(bob, r.inviteID);
+    p.clearAll();
+    // Someone else's running call, a made-up id, and a call the inviter is not in at all.
+    await expect(
+      p.service.invite(bob, { userIDList: ['dave'], type: 2, callId: other.callId }),
+    ).rejects.toMatchObject({ code: 94002 });
+    await expect(
+      p.service.invite(bob, { userIDList: ['dave'], type: 2, callId: 'no-such-call' }),
+    ).rejects.toMatchObject({ code: 94002 });
+    await expect(
+      p.service.invite(carol, { userIDList: ['dave'], type: 2, callId: r.callId }),
+    ).rejects.toMatchObject({
+      code: 94002,
+    });
+    for (const session of [alice, bob, carol, dave, erin, frank]) expect(p.take(session)).toEqual([]);
+    expect((await p.ctx.store.calls.getCall(r.callId))?.invitees.map((i) => i.userId)).toEqual(['bob']);
+    expect((await p.ctx.store.calls.getCall(other.callId))?.invitees.map((i) => i.userId)).toEqual(['frank']);
+    expect(
+      await p.ctx.store.calls.ringing({ sdkAppId: p.app.sdkAppId, userId: 'dave' }, p.ctx.clock.now()),
+    ).toEqual([]);
   });
 });

@@ -27,6 +27,7 @@ interface InviteInput {
   groupId: string | null;
   timeoutSeconds: number;
   roomId: number | undefined;
+  callId: string | undefined;
 }
 
 const invalid = (detail: string) =>
@@ -57,6 +58,11 @@ export function parseInvite(command: InviteCommand, self: string): InviteInput {
   )
     throw invalid(`timeout must be a whole number of seconds from 1 to ${CALL_MAX_TIMEOUT_SECONDS}`);
   if (
+    c.callId !== undefined &&
+    (typeof c.callId !== 'string' || c.callId.length === 0 || c.callId.length > 64)
+  )
+    throw invalid('callId must be the running call’s id');
+  if (
     c.roomID !== undefined &&
     (!Number.isSafeInteger(c.roomID) || (c.roomID as number) < 1 || (c.roomID as number) > CALL_ROOM_ID_MAX)
   )
@@ -67,6 +73,7 @@ export function parseInvite(command: InviteCommand, self: string): InviteInput {
     groupId: (c.groupID as string | undefined) ?? null,
     timeoutSeconds: timeout as number,
     roomId: c.roomID as number | undefined,
+    callId: typeof c.callId === 'string' ? c.callId : undefined,
   };
 }
 
@@ -123,6 +130,9 @@ export async function invite(
   const joined = running?.members.find((m) => m.userId === me.userId && m.leftAt === null)?.sessionId;
   if (joined && joined !== session.sessionId && rt.sessions.get(joined))
     throw new ApiError(Errors.CALL_NOT_FOUND);
+  if (input.callId !== undefined && input.callId !== running?.callId)
+    throw new ApiError(Errors.CALL_NOT_FOUND);
+  if (running && input.callId === undefined) throw new ApiError(Errors.CALL_IN_PROGRESS);
   const base = {
     inviteId: rt.newId(),
     inviter: session.userId,

@@ -63,7 +63,7 @@ describe('node liveness: members of a dead node leave their calls', () => {
 
   test('the evicted member’s own ringing invitations are cancelled, as a hangup would', async () => {
     const { a, alice, bob, carol, r } = await callAcrossNodes();
-    const more = await a.invite(alice, { userIDList: ['carol'], type: 2 });
+    const more = await a.invite(alice, { userIDList: ['carol'], type: 2, callId: r.callId });
     p.clearAll();
     p.ctx.clock.advance(WINDOW + 1);
     await p.service.sweep();

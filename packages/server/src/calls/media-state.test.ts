@@ -102,7 +102,7 @@ describe('media state is kept: a joiner learns the others’ camera/mic', () => 
     await p.service.setMedia(alice, r.callId, { video: false });
     await p.service.setMedia(bob, r.callId, { audio: false });
     await p.service.setMedia(bob, r.callId, { video: true });
-    const more = await p.service.invite(alice, { userIDList: ['carol'], type: 2 });
+    const more = await p.service.invite(alice, { userIDList: ['carol'], type: 2, callId: r.callId });
     p.clearAll();
     await p.service.accept(carol, more.inviteID);
     expect(p.take(carol)).toEqual([
@@ -134,7 +134,7 @@ describe('media state is kept: a joiner learns the others’ camera/mic', () => 
     expect(await member('bob')).toMatchObject({ video: false, audio: true });
     expect(await member('carol')).toMatchObject({ video: null, audio: null });
     await p.service.hangup(bob);
-    const again = await p.service.invite(alice, { userIDList: ['bob'], type: 2 });
+    const again = await p.service.invite(alice, { userIDList: ['bob'], type: 2, callId: r.callId });
     await p.service.accept(bob, again.inviteID);
     expect(await member('bob')).toMatchObject({ leftAt: null, video: null, audio: null });
   });

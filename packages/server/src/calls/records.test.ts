@@ -29,11 +29,11 @@ describe('call records and webhooks', () => {
     });
     await p.service.accept(s.bob!, r.inviteID);
     await p.service.reject(s.carol!, r.inviteID);
-    const byAlice = await p.service.invite(s.alice!, { userIDList: ['dave'], type: 2 });
-    const byBob = await p.service.invite(s.bob!, { userIDList: ['dave'], type: 2 });
+    const byAlice = await p.service.invite(s.alice!, { userIDList: ['dave'], type: 2, callId: r.callId });
+    const byBob = await p.service.invite(s.bob!, { userIDList: ['dave'], type: 2, callId: r.callId });
     expect(byBob.invitees).toEqual([{ userID: 'dave', state: 'pending' }]);
     await p.service.accept(s.dave!, byBob.inviteID);
-    const toHank = await p.service.invite(s.alice!, { userIDList: ['hank'], type: 2 });
+    const toHank = await p.service.invite(s.alice!, { userIDList: ['hank'], type: 2, callId: r.callId });
     await p.service.cancel(s.alice!, toHank.inviteID);
     p.ctx.clock.advance(30_000);
     await p.service.sweep();

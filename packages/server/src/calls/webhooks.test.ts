@@ -70,7 +70,7 @@ describe('call webhooks are written in the transaction of the change they report
     const bob = await p.login('bob');
     const r = await p.service.invite(alice, { userIDList: ['bob'], type: 1 });
     await p.service.accept(bob, r.inviteID);
-    const more = await p.service.invite(alice, { userIDList: ['carol'], type: 1 });
+    const more = await p.service.invite(alice, { userIDList: ['carol'], type: 1, callId: r.callId });
     dieAfterCommit(p);
     void p.service.hangup(alice);
     await settle();

@@ -128,9 +128,9 @@ describe('groups', () => {
     await bob!.request('call.accept', { inviteID: toBob.inviteID });
     await carol!.request('call.accept', { inviteID: (await carol!.signal('onInvited')).inviteID });
     expect(await alice!.signal('onUserEnter')).toBeDefined();
-    // A member invites dave into the running call.
+    // A member invites dave into the running call, named by the callId bob's invitation carried.
     const more = await bob!.request('call.invite', {
-      invite: { userIDList: ['dave'], type: 2, groupID: 'team' },
+      invite: { userIDList: ['dave'], type: 2, groupID: 'team', callId: toBob.callId },
     });
     expect(more.callId).toBe(receipt.callId);
     const toDave = await dave!.signal('onInvited');
