@@ -2,7 +2,6 @@
  * Edges of @beckon/client in Node (each found in review; each test failed before its fix): the SDK against
  * the real server, other users as raw `/ws` clients.
  */
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { TRTC_CALLING_ERROR } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
@@ -137,7 +136,7 @@ describe('reconnecting after being replaced', () => {
 
 describe('a connection that dies silently', () => {
   test('a request on a connection that stopped carrying anything settles (keepalive / timeout)', async () => {
-    const proxy = await freezableProxy(Number(new URL(server).port));
+    const proxy = await tcpProxy(Number(new URL(server).port));
     closers.push(proxy.close);
     const { sdk } = await sdkFor('bob', proxy.url);
     proxy.freeze();
@@ -174,38 +173,3 @@ describe('errors of public methods', () => {
     expect(quality === undefined || (quality as { code?: number }).code !== undefined).toBe(true);
   });
 });
-
-/** A TCP proxy whose connections can go silent without closing, as a half-open connection does. */
-async function freezableProxy(targetPort: number) {
-  const open = new Set<Socket>();
-  let frozen = false;
-  const proxy = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    for (const [a, b] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      open.add(a);
-      a.on('error', () => {});
-      a.on('data', (chunk) => {
-        if (!frozen) b.write(chunk);
-      });
-      a.on('close', () => {
-        open.delete(a);
-        if (!frozen) b.destroy();
-      });
-    }
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    freeze(): void {
-      frozen = true;
-    },
-    close: () => {
-      for (const socket of open) socket.destroy();
-      proxy.close();
-    },
-  };
-}

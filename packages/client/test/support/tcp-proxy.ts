@@ -1,12 +1,14 @@
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a server, for network drops: `cut()` breaks every connection through
- * it (as a lost network does), `refuse(ms)` also turns new connections away for a while.
+ * A TCP proxy on 127.0.0.1 in front of a server, for network failures: `cut()` breaks every connection through
+ * it (as a lost network does), `refuse(ms)` also turns new connections away for a while, and `freeze()` stops
+ * carrying bytes without closing anything (a half-open connection: sleep, a network change, a NAT timeout).
  */
 export async function tcpProxy(targetPort: number) {
   const open = new Set<Socket>();
   let refusingUntil = 0;
+  let frozen = false;
   const proxy = createServer((client) => {
     if (Date.now() < refusingUntil) {
       client.destroy();
@@ -19,11 +21,13 @@ export async function tcpProxy(targetPort: number) {
     ] as const) {
       open.add(a);
       a.on('error', () => b.destroy());
+      a.on('data', (chunk) => {
+        if (!frozen) b.write(chunk);
+      });
       a.on('close', () => {
         open.delete(a);
-        b.destroy();
+        if (!frozen) b.destroy();
       });
-      a.pipe(b);
     }
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -37,9 +41,12 @@ export async function tcpProxy(targetPort: number) {
       refusingUntil = Date.now() + ms;
       this.cut();
     },
+    freeze(): void {
+      frozen = true;
+    },
     /** Stops listening and breaks what is still connected (a server's close waits for its connections). */
     close(): Promise<void> {
-      this.cut();
+      for (const socket of open) socket.destroy();
       return new Promise<void>((resolve) => proxy.close(() => resolve()));
     },
   };
