@@ -9,7 +9,7 @@ import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/browser.js';
 import { browserWorld } from './support/world.js';
 
 const world = browserWorld();
-const phone = (userID: string, on?: Browser) => world.phone(userID, true, undefined, on);
+const phone = (userID: string, on?: Browser, login = true) => world.phone(userID, login, undefined, on);
 const inCall = world.inCall;
 
 describe('camera and microphone', () => {
@@ -128,6 +128,53 @@ describe('devices and quality', () => {
     expect(await size.jsonValue()).toEqual([1280, 720]);
     expect(await alice.codeOf('setVideoQuality', '4k')).toBe(6017);
     await bob.next('onInvited');
+  });
+});
+
+describe('ICE servers', () => {
+  test('the peer connections use the ICE servers the server hands out, TURN credentials minted per user', async () => {
+    const { ctx } = world.server.server;
+    ctx.config.ice = {
+      servers: [{ urls: 'stun:127.0.0.1:3478' }],
+      turn: { urls: ['turn:127.0.0.1:3478'], secret: 'loopback-secret', ttlSeconds: 600 },
+    };
+    try {
+      const [alice, bob] = [await phone('alice', undefined, false), await phone('bob', undefined, false)];
+      for (const p of [alice, bob]) {
+        // Record what each RTCPeerConnection is configured with (the page's own constructor, observed).
+        await p.page.addInitScript(() => {
+          const Native = window.RTCPeerConnection;
+          const seen: unknown[] = [];
+          (window as never as { iceSeen: unknown[] }).iceSeen = seen;
+          window.RTCPeerConnection = class extends Native {
+            constructor(config?: RTCConfiguration) {
+              super(config);
+              seen.push(this.getConfiguration().iceServers);
+            }
+          } as typeof RTCPeerConnection;
+        });
+        await p.page.reload();
+        await p.login(world.server);
+      }
+      await alice.do('call', { userID: 'bob', type: 2 });
+      await bob.next('onInvited');
+      await bob.do('accept');
+      await alice.decodes('bob');
+      const expiry = Math.floor(ctx.clock.now() / 1000) + 600;
+      for (const p of [alice, bob]) {
+        const seen = (await p.page.evaluate(() => (window as never as { iceSeen: unknown[] }).iceSeen)) as {
+          urls: string[];
+          username?: string;
+        }[][];
+        expect(seen).toHaveLength(1);
+        expect(seen[0]).toEqual([
+          expect.objectContaining({ urls: ['stun:127.0.0.1:3478'] }),
+          expect.objectContaining({ urls: ['turn:127.0.0.1:3478'], username: `${expiry}:${p.userID}` }),
+        ]);
+      }
+    } finally {
+      ctx.config.ice = { servers: [], turn: undefined };
+    }
   });
 });
 
