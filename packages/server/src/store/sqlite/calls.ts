@@ -24,6 +24,7 @@ import type {
   StrandedMember,
 } from '../port.js';
 import { CallReader, MEMBER_COLUMNS, type MemberRow, memberRecord } from './call-rows.js';
+import { CallSteps } from './call-steps.js';
 import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
 
@@ -35,6 +36,8 @@ export class SqliteCalls implements CallStore {
 
   private readonly read;
 
+  private readonly steps;
+
   constructor(
     private readonly db: Database.Database,
     /** Call webhooks: each change writes the events it reports in its own transaction (port CallEvents). */
@@ -42,22 +45,7 @@ export class SqliteCalls implements CallStore {
   ) {
     this.sql = statements(db);
     this.read = new CallReader(this.sql);
-  }
-
-  private callRow(callId: string) {
-    return this.read.callRow(callId);
-  }
-
-  private invitationRow(inviteId: string) {
-    return this.read.invitationRow(inviteId);
-  }
-
-  private call(callId: string) {
-    return this.read.call(callId);
-  }
-
-  private invitation(inviteId: string) {
-    return this.read.invitation(inviteId);
+    this.steps = new CallSteps(this.sql, this.read);
   }
 
   async start(
@@ -68,7 +56,7 @@ export class SqliteCalls implements CallStore {
     return this.db
       .transaction((): StartOutcome => {
         const at = invitation.createdAt;
-        if (this.busy({ sdkAppId: call.sdkAppId, userId: call.caller }, null, at))
+        if (this.steps.busy({ sdkAppId: call.sdkAppId, userId: call.caller }, null, at))
           return { ok: false, reason: 'caller_busy' };
         this.sql(
           `INSERT INTO calls (call_id, appid, sdk_app_id, caller, call_type, room_id, group_id, started_at)
@@ -83,7 +71,7 @@ export class SqliteCalls implements CallStore {
           call.groupId,
           call.startedAt,
         );
-        this.join(
+        this.steps.join(
           call.callId,
           call.sdkAppId,
           call.caller,
@@ -91,10 +79,10 @@ export class SqliteCalls implements CallStore {
           at,
           invitation.inviterNodeId,
         );
-        this.insertInvitation(invitation, call.sdkAppId);
-        const change = this.endIfOver(call.callId, at, call.caller);
+        this.steps.insertInvitation(invitation, call.sdkAppId);
+        const change = this.steps.endIfOver(call.callId, at, call.caller);
         return this.reported(
-          { ok: true, invitation: this.invitation(invitation.inviteId)!, ...change },
+          { ok: true, invitation: this.read.invitation(invitation.inviteId)!, ...change },
           events,
         );
       })
@@ -107,13 +95,13 @@ export class SqliteCalls implements CallStore {
   ): Promise<InviteMoreOutcome> {
     return this.db
       .transaction((): InviteMoreOutcome => {
-        const call = this.callRow(invitation.callId);
-        if (!call || call.ended_at !== null || !this.isMember(call.call_id, invitation.inviter))
+        const call = this.read.callRow(invitation.callId);
+        if (!call || call.ended_at !== null || !this.steps.isMember(call.call_id, invitation.inviter))
           return { ok: false, reason: 'not_member' };
-        this.insertInvitation(invitation, call.sdk_app_id);
-        const change = this.endIfOver(call.call_id, invitation.createdAt, invitation.inviter);
+        this.steps.insertInvitation(invitation, call.sdk_app_id);
+        const change = this.steps.endIfOver(call.call_id, invitation.createdAt, invitation.inviter);
         return this.reported(
-          { ok: true, invitation: this.invitation(invitation.inviteId)!, ...change },
+          { ok: true, invitation: this.read.invitation(invitation.inviteId)!, ...change },
           events,
         );
       })
@@ -131,7 +119,7 @@ export class SqliteCalls implements CallStore {
   ): Promise<SettleOutcome> {
     return this.db
       .transaction((): SettleOutcome => {
-        const inv = this.invitationRow(inviteId);
+        const inv = this.read.invitationRow(inviteId);
         if (!inv) return { ok: false, reason: 'not_found' };
         const state = this.sql('SELECT state FROM call_invitees WHERE invite_id = ? AND user_id = ?')
           .pluck()
@@ -145,7 +133,7 @@ export class SqliteCalls implements CallStore {
         ).run(answer, at, sessionId, inviteId, userId);
         let elsewhere: string[] = [];
         if (answer === 'answered') {
-          this.join(inv.call_id, inv.sdk_app_id, userId, sessionId, at, nodeId);
+          this.steps.join(inv.call_id, inv.sdk_app_id, userId, sessionId, at, nodeId);
           this.sql('UPDATE calls SET connected_at = coalesce(connected_at, ?) WHERE call_id = ?').run(
             at,
             inv.call_id,
@@ -156,12 +144,12 @@ export class SqliteCalls implements CallStore {
           )
             .pluck()
             .all(at, inv.call_id, userId) as string[];
-          for (const other of elsewhere) this.refreshStatus(other);
+          for (const other of elsewhere) this.steps.refreshStatus(other);
         }
-        this.refreshStatus(inviteId);
-        const change = this.endIfOver(inv.call_id, at, userId);
+        this.steps.refreshStatus(inviteId);
+        const change = this.steps.endIfOver(inv.call_id, at, userId);
         return this.reported(
-          { ok: true, invitation: this.invitation(inviteId)!, elsewhere, ...change },
+          { ok: true, invitation: this.read.invitation(inviteId)!, elsewhere, ...change },
           events,
         );
       })
@@ -176,13 +164,13 @@ export class SqliteCalls implements CallStore {
   ): Promise<CancelOutcome> {
     return this.db
       .transaction((): CancelOutcome => {
-        const inv = this.invitationRow(inviteId);
+        const inv = this.read.invitationRow(inviteId);
         if (!inv) return { ok: false, reason: 'not_found' };
         if (inv.inviter !== by) return { ok: false, reason: 'not_inviter' };
-        const cancelled = this.settleAllPending(inviteId, 'cancelled', at);
-        const change = this.endIfOver(inv.call_id, at, by);
+        const cancelled = this.steps.settleAllPending(inviteId, 'cancelled', at);
+        const change = this.steps.endIfOver(inv.call_id, at, by);
         return this.reported(
-          { ok: true, invitation: this.invitation(inviteId)!, cancelled, ...change },
+          { ok: true, invitation: this.read.invitation(inviteId)!, cancelled, ...change },
           events,
         );
       })
@@ -205,11 +193,11 @@ export class SqliteCalls implements CallStore {
   ): Promise<ExpireOutcome> {
     return this.db
       .transaction((): ExpireOutcome => {
-        const inv = this.invitationRow(inviteId);
+        const inv = this.read.invitationRow(inviteId);
         if (!inv || inv.deadline > at) return undefined;
-        const timedOut = this.settleAllPending(inviteId, 'no_answer', at);
-        const change = this.endIfOver(inv.call_id, at, timedOut.at(-1) ?? inv.inviter);
-        return this.reported({ invitation: this.invitation(inviteId)!, timedOut, ...change }, events);
+        const timedOut = this.steps.settleAllPending(inviteId, 'no_answer', at);
+        const change = this.steps.endIfOver(inv.call_id, at, timedOut.at(-1) ?? inv.inviter);
+        return this.reported({ invitation: this.read.invitation(inviteId)!, timedOut, ...change }, events);
       })
       .immediate();
   }
@@ -223,26 +211,26 @@ export class SqliteCalls implements CallStore {
   ): Promise<LeaveOutcome> {
     return this.db
       .transaction((): LeaveOutcome => {
-        if (!this.isMember(callId, userId, fromNode)) return { ok: false, reason: 'not_member' };
+        if (!this.steps.isMember(callId, userId, fromNode)) return { ok: false, reason: 'not_member' };
         const mine = this.sql(
           "SELECT invite_id FROM call_invitations WHERE call_id = ? AND inviter = ? AND status = 'pending'",
         )
           .pluck()
           .all(callId, userId) as string[];
         const cancelled = mine
-          .map((inviteId) => ({ inviteId, userIds: this.settleAllPending(inviteId, 'cancelled', at) }))
+          .map((inviteId) => ({ inviteId, userIds: this.steps.settleAllPending(inviteId, 'cancelled', at) }))
           .filter((c) => c.userIds.length > 0);
         this.sql(
           'UPDATE call_members SET left_at = ? WHERE call_id = ? AND user_id = ? AND left_at IS NULL',
         ).run(at, callId, userId);
-        const change = this.endIfOver(callId, at, userId);
+        const change = this.steps.endIfOver(callId, at, userId);
         return this.reported({ ok: true, cancelled, ...change }, events);
       })
       .immediate();
   }
 
   async getCall(callId: string): Promise<CallRecord | undefined> {
-    return this.call(callId);
+    return this.read.call(callId);
   }
 
   async membersIn(callId: string, sdkAppId: number, userIds: readonly string[]): Promise<CallMemberRecord[]> {
@@ -266,7 +254,7 @@ export class SqliteCalls implements CallStore {
   }
 
   async heartbeat(nodeId: string, at: number): Promise<void> {
-    this.seen(nodeId, at);
+    this.steps.seen(nodeId, at);
   }
 
   async stranded(seenBefore: number, limit: number): Promise<StrandedMember[]> {
@@ -288,7 +276,7 @@ export class SqliteCalls implements CallStore {
   }
 
   async getInvitation(inviteId: string): Promise<InvitationRecord | undefined> {
-    return this.invitation(inviteId);
+    return this.read.invitation(inviteId);
   }
 
   async ringing(user: CallUser, now: number): Promise<InvitationRecord[]> {
@@ -299,7 +287,7 @@ export class SqliteCalls implements CallStore {
     )
       .pluck()
       .all(user.sdkAppId, user.userId, now) as string[];
-    return ids.map((id) => this.invitation(id)!);
+    return ids.map((id) => this.read.invitation(id)!);
   }
 
   async activeCalls(user: CallUser): Promise<CallRecord[]> {
@@ -309,7 +297,7 @@ export class SqliteCalls implements CallStore {
     )
       .pluck()
       .all(user.sdkAppId, user.userId) as string[];
-    return ids.map((id) => this.call(id)!);
+    return ids.map((id) => this.read.call(id)!);
   }
 
   async overdue(now: number, limit: number): Promise<InvitationRecord[]> {
@@ -319,7 +307,7 @@ export class SqliteCalls implements CallStore {
     )
       .pluck()
       .all(now, limit) as string[];
-    return ids.map((id) => this.invitation(id)!);
+    return ids.map((id) => this.read.invitation(id)!);
   }
 
   async records(appid: string, query: CallRecordQuery): Promise<CallRecordPage> {
@@ -340,7 +328,7 @@ export class SqliteCalls implements CallStore {
         limit: query.limit + 1,
       }) as string[];
     // Without a position every started_at is below FOREVER, so the callId tie-break never applies.
-    const page = ids.slice(0, query.limit).map((id) => this.call(id)!);
+    const page = ids.slice(0, query.limit).map((id) => this.read.call(id)!);
     const last = page.at(-1);
     return {
       records: page,
@@ -369,139 +357,5 @@ export class SqliteCalls implements CallStore {
     if (events && this.outbox?.enabled(outcome.call.appid))
       for (const event of events(outcome)) this.outbox.write(event);
     return outcome;
-  }
-
-  /**
-   * Busy (spec §1.4): a member of a running call, or a pending invitee of an invitation still ringing at
-   * `at`. Ringing for `callId` itself does not count: a second invitation into the same call rings too.
-   */
-  private busy(user: CallUser, callId: string | null, at: number): boolean {
-    return (
-      this.sql(
-        `SELECT EXISTS (SELECT 1 FROM call_members WHERE sdk_app_id = @app AND user_id = @user AND left_at IS NULL)
-         OR EXISTS (SELECT 1 FROM call_invitees i JOIN call_invitations v ON v.invite_id = i.invite_id
-                    WHERE i.sdk_app_id = @app AND i.user_id = @user AND i.state = 'pending'
-                      AND v.deadline > @at AND i.call_id IS NOT @call)`,
-      )
-        .pluck()
-        .get({ app: user.sdkAppId, user: user.userId, at, call: callId }) === 1
-    );
-  }
-
-  private insertInvitation(inv: NewInvitation, sdkAppId: number): void {
-    const deadline = inv.createdAt + inv.timeoutSeconds * 1000;
-    this.sql(
-      `INSERT INTO call_invitations
-         (invite_id, call_id, inviter, group_id, cmd, timeout_seconds, created_at, deadline, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
-    ).run(
-      inv.inviteId,
-      inv.callId,
-      inv.inviter,
-      inv.groupId,
-      inv.cmd,
-      inv.timeoutSeconds,
-      inv.createdAt,
-      deadline,
-    );
-    const add = this.sql(
-      `INSERT INTO call_invitees (invite_id, user_id, position, call_id, sdk_app_id, state, settled_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    inv.invitees.forEach((userId, position) => {
-      const busy = this.busy({ sdkAppId, userId }, inv.callId, inv.createdAt);
-      add.run(
-        inv.inviteId,
-        userId,
-        position,
-        inv.callId,
-        sdkAppId,
-        busy ? 'busy' : 'pending',
-        busy ? inv.createdAt : null,
-      );
-    });
-    this.refreshStatus(inv.inviteId);
-  }
-
-  /** A (re)join starts afresh: new session and node, camera/mic unknown until set again. */
-  private join(
-    callId: string,
-    sdkAppId: number,
-    userId: string,
-    sessionId: string,
-    at: number,
-    nodeId: string | undefined,
-  ): void {
-    this.sql(
-      `INSERT INTO call_members (call_id, sdk_app_id, user_id, session_id, node_id, joined_at)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (call_id, user_id) DO UPDATE
-         SET session_id = excluded.session_id, node_id = excluded.node_id, joined_at = excluded.joined_at,
-             left_at = NULL, video = NULL, audio = NULL`,
-    ).run(callId, sdkAppId, userId, sessionId, nodeId ?? null, at);
-    // The join proves its node alive: a node that has members always has a heartbeat row to go stale.
-    if (nodeId !== undefined) this.seen(nodeId, at);
-  }
-
-  private seen(nodeId: string, at: number): void {
-    this.sql(
-      `INSERT INTO call_nodes (node_id, seen_at) VALUES (?, ?)
-       ON CONFLICT (node_id) DO UPDATE SET seen_at = max(seen_at, excluded.seen_at)`,
-    ).run(nodeId, at);
-  }
-
-  /** In the call now (and, given `nodeId`, from that node). */
-  private isMember(callId: string, userId: string, nodeId?: string): boolean {
-    return (
-      this.sql(
-        `SELECT 1 FROM call_members WHERE call_id = ? AND user_id = ? AND left_at IS NULL
-           AND (? IS NULL OR node_id = ?)`,
-      )
-        .pluck()
-        .get(callId, userId, nodeId ?? null, nodeId ?? null) === 1
-    );
-  }
-
-  /** Compare-and-set of every pending invitee of the invitation; returns the users it moved. */
-  private settleAllPending(inviteId: string, to: InviteeState, at: number): string[] {
-    const moved = this.sql(
-      `UPDATE call_invitees SET state = ?, settled_at = ? WHERE invite_id = ? AND state = 'pending'
-       RETURNING user_id, position`,
-    ).all(to, at, inviteId) as { user_id: string; position: number }[];
-    this.refreshStatus(inviteId);
-    return moved.sort((a, b) => a.position - b.position).map((r) => r.user_id);
-  }
-
-  private refreshStatus(inviteId: string): void {
-    this.sql(
-      `UPDATE call_invitations SET status = CASE WHEN EXISTS
-         (SELECT 1 FROM call_invitees WHERE invite_id = @id AND state = 'pending') THEN 'pending' ELSE 'settled' END
-       WHERE invite_id = @id`,
-    ).run({ id: inviteId });
-  }
-
-  /** The end rule (port): at most one member left and nobody pending ends the call. */
-  private endIfOver(callId: string, at: number, by: string): CallChange {
-    const row = this.callRow(callId)!;
-    if (row.ended_at === null) {
-      const members = this.sql('SELECT count(*) FROM call_members WHERE call_id = ? AND left_at IS NULL')
-        .pluck()
-        .get(callId) as number;
-      const pending = this.sql("SELECT count(*) FROM call_invitees WHERE call_id = ? AND state = 'pending'")
-        .pluck()
-        .get(callId) as number;
-      if (members <= 1 && pending === 0) {
-        const duration = row.connected_at === null ? 0 : Math.floor((at - row.connected_at) / 1000);
-        this.sql('UPDATE calls SET ended_at = ?, duration = ?, ended_by = ? WHERE call_id = ?').run(
-          at,
-          duration,
-          by,
-          callId,
-        );
-        this.sql('UPDATE call_members SET left_at = ? WHERE call_id = ? AND left_at IS NULL').run(at, callId);
-        return { call: this.call(callId)!, ended: true };
-      }
-    }
-    return { call: this.call(callId)!, ended: false };
   }
 }
