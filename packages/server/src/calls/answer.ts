@@ -1,6 +1,7 @@
 import { type AcceptReceipt, ApiError, type ErrorDef, Errors } from '@beckon/protocol';
 import type { Answer, InvitationRecord, SettleOutcome } from '../store/port.js';
 import { Announcement } from './announcement.js';
+import { mediaSignals } from './media.js';
 import { afterChange, membersOf, toAnswerListeners, toMember, toMembers, toUser } from './notify.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
@@ -82,23 +83,10 @@ export async function accept(
   for (const other of membersOf(call, me)) {
     toMember(out, call, me, { event: 'onUserEnter', callId: call.callId, userID: other });
     // Their camera/mic as last set (the joiner missed those signals; media.ts keeps them on the member).
-    const { video, audio } = call.members.find((m) => m.userId === other) ?? {};
-    if (typeof video === 'boolean')
-      toMember(out, call, me, {
-        event: 'onUserVideoAvailable',
-        callId: call.callId,
-        userID: other,
-        isVideoAvailable: video,
-      });
-    if (typeof audio === 'boolean')
-      toMember(out, call, me, {
-        event: 'onUserAudioAvailable',
-        callId: call.callId,
-        userID: other,
-        isAudioAvailable: audio,
-      });
+    const media = call.members.find((m) => m.userId === other) ?? {};
+    for (const signal of mediaSignals(call.callId, other, media)) toMember(out, call, me, signal);
   }
-  afterChange(rt, out, done);
+  afterChange(out, done);
   out.send();
   return { callId: call.callId, roomID: call.roomId, callType: call.callType, members: membersOf(call) };
 }
@@ -113,6 +101,6 @@ export async function reject(rt: CallRuntime, session: CallSession, inviteId: un
   const { call, invitation } = done;
   const me = session.userId;
   toAnswerListeners(out, call, invitation, me, { event: 'onReject', callId: call.callId, userID: me });
-  afterChange(rt, out, done);
+  afterChange(out, done);
   out.send();
 }

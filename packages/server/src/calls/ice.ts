@@ -31,12 +31,10 @@ export const noIce: IceConfig = { servers: [], turn: undefined };
 /** The static servers, then (when configured) one TURN entry with credentials for `userId` from `nowMs`. */
 export function iceServersFor(config: { ice: IceConfig }, userId: string, nowMs: number): IceServer[] {
   const { servers, turn } = config.ice;
-  if (!turn) return servers.map((s) => ({ ...s }));
+  const list = servers.map((s) => ({ ...s }));
+  if (!turn) return list;
   const username = `${Math.floor(nowMs / 1000) + turn.ttlSeconds}:${userId}`;
-  return [
-    ...servers.map((s) => ({ ...s })),
-    { urls: [...turn.urls], username, credential: turnRestCredential(turn.secret, username) },
-  ];
+  return [...list, { urls: [...turn.urls], username, credential: turnRestCredential(turn.secret, username) }];
 }
 
 /**

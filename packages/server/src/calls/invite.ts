@@ -17,6 +17,7 @@ import {
 import type { CallRecord, CallUser, InvitationRecord, NewInvitation } from '../store/port.js';
 import { Announcement } from './announcement.js';
 import { afterChange, membersOf, pendingOf, toAnswerListeners } from './notify.js';
+import { joinedSession } from './relay.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
 import { invitedEvents } from './webhooks.js';
@@ -127,8 +128,7 @@ export async function invite(
   const me = { sdkAppId: session.sdkAppId, userId: session.userId };
   const running = (await store.activeCalls(me))[0];
   // Only the device in the call invites into it (multi-device), unless that device is gone; as hangup does.
-  const joined = running?.members.find((m) => m.userId === me.userId && m.leftAt === null)?.sessionId;
-  if (joined && joined !== session.sessionId && rt.sessions.get(joined))
+  if (running && rt.sessions.heldElsewhere(joinedSession(running, me.userId), session.sessionId))
     throw new ApiError(Errors.CALL_NOT_FOUND);
   if (input.callId !== undefined && input.callId !== running?.callId)
     throw new ApiError(Errors.CALL_NOT_FOUND);
@@ -193,7 +193,7 @@ export async function invite(
         sponsor: session.userId,
         userID: invitee.userId,
       });
-  afterChange(rt, out, outcome);
+  afterChange(out, outcome);
   out.send();
   if (rung.length) await store.markRung(invitation.inviteId, rung, now);
   return {

@@ -3,6 +3,7 @@ import type { CallRecord } from '../store/port.js';
 import { Announcement } from './announcement.js';
 import { invitationOf, reject } from './answer.js';
 import { afterChange, toMembers, toUser } from './notify.js';
+import { joinedSession } from './relay.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
 import { cancelledEvents, leftEvents } from './webhooks.js';
@@ -31,7 +32,7 @@ export async function cancel(rt: CallRuntime, session: CallSession, inviteId: un
   if (done.cancelled.length === 0) throw new ApiError(Errors.SIGNALING_INVALID_INVITE_ID);
   const out = new Announcement(rt);
   announceCancelled(out, done.call, invitation.inviteId, done.cancelled);
-  afterChange(rt, out, done);
+  afterChange(out, done);
   out.send();
 }
 
@@ -39,10 +40,9 @@ export async function cancel(rt: CallRuntime, session: CallSession, inviteId: un
 async function callOf(rt: CallRuntime, session: CallSession, callId: unknown): Promise<CallRecord> {
   const all = await rt.ctx.store.calls.activeCalls({ sdkAppId: session.sdkAppId, userId: session.userId });
   // Only the device that is in the call hangs it up (multi-device), unless that device is gone.
-  const calls = all.filter((c) => {
-    const joined = c.members.find((m) => m.userId === session.userId && m.leftAt === null)?.sessionId;
-    return !joined || joined === session.sessionId || !rt.sessions.get(joined);
-  });
+  const calls = all.filter(
+    (c) => !rt.sessions.heldElsewhere(joinedSession(c, session.userId), session.sessionId),
+  );
   const call = callId === undefined ? calls[0] : calls.find((c) => c.callId === callId);
   if (!call) throw new ApiError(Errors.CALL_NOT_FOUND);
   return call;
@@ -82,6 +82,6 @@ export async function leaveCall(
   const out = new Announcement(rt);
   for (const c of done.cancelled) announceCancelled(out, done.call, c.inviteId, c.userIds);
   toMembers(out, done.call, { event: 'onUserLeave', callId, userID: userId }, userId);
-  afterChange(rt, out, done);
+  afterChange(out, done);
   out.send();
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { Phones } from './test-support/phones.js';
+import { code, Phones } from './test-support/phones.js';
 
 let p: Phones;
 let alice: string;
@@ -12,12 +12,6 @@ beforeEach(async () => {
   carol = await p.login('carol');
 });
 afterEach(() => p.close());
-
-const code = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 0,
-    (err: { code?: number }) => err.code ?? -1,
-  );
 
 const video = (callId: string, userID: string, isVideoAvailable: boolean) => ({
   event: 'onUserVideoAvailable',

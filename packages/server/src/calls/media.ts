@@ -1,5 +1,5 @@
-import { ApiError, Errors } from '@beckon/protocol';
-import type { CallMemberRecord, CallRecord } from '../store/port.js';
+import { ApiError, type CallSignal, Errors } from '@beckon/protocol';
+import type { CallMemberRecord, CallRecord, MediaState } from '../store/port.js';
 import { Announcement } from './announcement.js';
 import { toMember, toMembers } from './notify.js';
 import { isInCall, mayRelay } from './relay.js';
@@ -12,7 +12,7 @@ import type { CallSession } from './sessions.js';
  */
 function mustHaveJoined(rt: CallRuntime, session: CallSession, member: CallMemberRecord | undefined): void {
   if (!member || member.leftAt !== null) throw new ApiError(Errors.CALL_NOT_FOUND);
-  if (member.sessionId !== session.sessionId && member.sessionId && rt.sessions.get(member.sessionId))
+  if (rt.sessions.heldElsewhere(member.sessionId, session.sessionId))
     throw new ApiError(Errors.SIGNALING_NO_PERMISSION);
 }
 
@@ -24,6 +24,20 @@ async function joinedCall(rt: CallRuntime, session: CallSession, callId: unknown
   const mine = call.members.find((m) => m.userId === session.userId);
   mustHaveJoined(rt, session, mine);
   return call;
+}
+
+/** USER_VIDEO_AVAILABLE / USER_AUDIO_AVAILABLE for what of the user's camera and mic is set (not null). */
+export function mediaSignals(
+  callId: string,
+  userId: string,
+  media: { video?: boolean | null; audio?: boolean | null },
+): CallSignal[] {
+  const signals: CallSignal[] = [];
+  if (typeof media.video === 'boolean')
+    signals.push({ event: 'onUserVideoAvailable', callId, userID: userId, isVideoAvailable: media.video });
+  if (typeof media.audio === 'boolean')
+    signals.push({ event: 'onUserAudioAvailable', callId, userID: userId, isAudioAvailable: media.audio });
+  return signals;
 }
 
 /**
@@ -42,23 +56,10 @@ export async function setMedia(
     throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'video must be true or false');
   if (state.audio !== undefined && typeof state.audio !== 'boolean')
     throw new ApiError(Errors.SIGNALING_INVALID_PARAMETERS, 'audio must be true or false');
-  const media = { video: state.video as boolean | undefined, audio: state.audio as boolean | undefined };
+  const media = state as MediaState;
   if (!(await rt.ctx.store.calls.setMedia(call.callId, me, media))) throw new ApiError(Errors.CALL_NOT_FOUND);
   const out = new Announcement(rt);
-  if (typeof state.video === 'boolean')
-    toMembers(
-      out,
-      call,
-      { event: 'onUserVideoAvailable', callId: call.callId, userID: me, isVideoAvailable: state.video },
-      me,
-    );
-  if (typeof state.audio === 'boolean')
-    toMembers(
-      out,
-      call,
-      { event: 'onUserAudioAvailable', callId: call.callId, userID: me, isAudioAvailable: state.audio },
-      me,
-    );
+  for (const signal of mediaSignals(call.callId, me, media)) toMembers(out, call, signal, me);
   out.send();
 }
 

@@ -2,7 +2,6 @@ import type { CallSignal } from '@beckon/protocol';
 import type { CallChange, CallRecord, CallUser, InvitationRecord } from '../store/port.js';
 import type { Announcement } from './announcement.js';
 import { isInCall } from './relay.js';
-import type { CallRuntime } from './runtime.js';
 
 /** Where the helpers below address signals: a command's Announcement (sent together after its commit). */
 export type Signals = Pick<Announcement, 'sessions' | 'deliver'>;
@@ -90,7 +89,7 @@ export function isGroupCall(call: CallRecord): boolean {
  * in a running group call, the invitee list left to answer. Queued on the command's announcement, after
  * everything else it says. (Its `call_ended_event` webhook is written with the change: calls/webhooks.ts.)
  */
-export function afterChange(_rt: CallRuntime, out: Announcement, change: CallChange): void {
+export function afterChange(out: Signals, change: CallChange): void {
   const { call } = change;
   if (change.ended) {
     toMembers(out, call, {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { Phones } from './test-support/phones.js';
+import { code, Phones } from './test-support/phones.js';
 
 let p: Phones;
 let alice: string;
@@ -10,12 +10,6 @@ beforeEach(async () => {
   bob = await p.login('bob');
 });
 afterEach(() => p.close());
-
-const code = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 0,
-    (err: { code?: number }) => err.code ?? -1,
-  );
 
 describe('1:1 calls, spec §1.4 (who hears what)', () => {
   test('invite: bob hears INVITED with the web payload; alice hears nothing', async () => {

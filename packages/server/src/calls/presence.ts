@@ -2,6 +2,7 @@ import { ApiError, Errors, isUserId, type KickReason } from '@beckon/protocol';
 import { Announcement } from './announcement.js';
 import { invitedSignal, ring } from './invite.js';
 import { leaveCall } from './leave.js';
+import { joinedSession } from './relay.js';
 import type { CallRuntime } from './runtime.js';
 import type { CallSession } from './sessions.js';
 
@@ -28,10 +29,9 @@ export interface LoginResult {
 async function leaveCallsOf(rt: CallRuntime, session: CallSession, all: boolean): Promise<void> {
   const calls = await rt.ctx.store.calls.activeCalls(session);
   for (const call of calls) {
-    const joined = call.members.find((m) => m.userId === session.userId && m.leftAt === null)?.sessionId;
-    const mine = joined === session.sessionId;
-    const stale = !joined || !rt.sessions.get(joined);
-    if (mine || (all && stale)) await leaveCall(rt, call.callId, session.userId);
+    const joined = joinedSession(call, session.userId);
+    const leaves = all ? !rt.sessions.heldElsewhere(joined, session.sessionId) : joined === session.sessionId;
+    if (leaves) await leaveCall(rt, call.callId, session.userId);
   }
 }
 

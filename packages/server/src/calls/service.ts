@@ -4,19 +4,21 @@ import {
   ApiError,
   CALL_ROOM_ID_MAX,
   type CallCommand,
+  type CallResults,
   Errors,
   type InviteCommand,
   type InviteReceipt,
   type KickReason,
 } from '@beckon/protocol';
 import type { Context } from '../context.js';
-import type { CallUser } from '../store/port.js';
+import type { CallUser, MediaState } from '../store/port.js';
 import { accept, reject } from './answer.js';
 import { invite } from './invite.js';
 import { cancel, hangup, leaveCall } from './leave.js';
 import { evictStranded, heartbeat } from './liveness.js';
 import { relay, setMedia } from './media.js';
 import { kick, type LoginRequest, type LoginResult, login, logout } from './presence.js';
+import { joinedSession } from './relay.js';
 import type { CallLog, CallRuntime, Deliver } from './runtime.js';
 import { type CallSession, SessionRegistry } from './sessions.js';
 import { sweep } from './timeouts.js';
@@ -49,17 +51,6 @@ export interface CallServiceOptions {
 const SWEEP_INTERVAL_MS = 1000;
 /** Missed heartbeats before a node counts as dead, when no window is configured. */
 const STALE_INTERVALS = 3;
-
-/** What each command answers. */
-export interface CommandResults {
-  'call.invite': InviteReceipt;
-  'call.accept': AcceptReceipt;
-  'call.reject': undefined;
-  'call.cancel': undefined;
-  'call.hangup': undefined;
-  'call.media': undefined;
-  'call.relay': undefined;
-}
 
 /**
  * Server-side calling (issue 5 §2; spec calling.md §1.2–1.5), free of any transport. The gateway logs
@@ -157,11 +148,7 @@ export class CallService {
     return hangup(this.rt, this.loggedIn(sessionId), callId);
   }
 
-  async setMedia(
-    sessionId: string,
-    callId: string,
-    state: { video?: boolean; audio?: boolean },
-  ): Promise<void> {
+  async setMedia(sessionId: string, callId: string, state: MediaState): Promise<void> {
     return setMedia(this.rt, this.loggedIn(sessionId), callId, state);
   }
 
@@ -169,8 +156,8 @@ export class CallService {
     return relay(this.rt, this.loggedIn(sessionId), callId, toUserId, data);
   }
 
-  /** One command as the gateway decoded it from a frame. */
-  async handle<C extends CallCommand>(sessionId: string, command: C): Promise<CommandResults[C['type']]> {
+  /** One command as the gateway decoded it from a frame; answers its result frame's `data` (null: done). */
+  async handle<C extends CallCommand>(sessionId: string, command: C): Promise<CallResults[C['type']]> {
     const c = command as CallCommand;
     const result = await (async () => {
       switch (c.type) {
@@ -195,7 +182,7 @@ export class CallService {
           );
       }
     })();
-    return result as CommandResults[C['type']];
+    return (result ?? null) as CallResults[C['type']];
   }
 
   /** This node, as its call members record it. */
@@ -250,10 +237,8 @@ export class CallService {
   private async leaveIfEnded(session: CallSession, callId: string): Promise<void> {
     if (this.rt.sessions.get(session.sessionId)) return;
     const call = await this.rt.ctx.store.calls.getCall(callId);
-    const held = call?.members.some(
-      (m) => m.userId === session.userId && m.sessionId === session.sessionId && m.leftAt === null,
-    );
-    if (held) await leaveCall(this.rt, callId, session.userId);
+    if (call && joinedSession(call, session.userId) === session.sessionId)
+      await leaveCall(this.rt, callId, session.userId);
   }
 
   private loggedIn(sessionId: string): CallSession {

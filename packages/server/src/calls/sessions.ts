@@ -71,6 +71,15 @@ export class SessionRegistry {
     return [...(this.byUser.get(userKey(user)) ?? [])].map((id) => this.bySession.get(id)!);
   }
 
+  /**
+   * Whether a call member's session (`joined`) is another device than `sessionId` that this node still
+   * has. Only the device in a call acts on it (multi-device); one gone from this node (a restart) does not
+   * hold the call any more.
+   */
+  heldElsewhere(joined: string | null | undefined, sessionId: string): boolean {
+    return !!joined && joined !== sessionId && this.bySession.has(joined);
+  }
+
   online(user: CallUser): boolean {
     return this.byUser.has(userKey(user));
   }

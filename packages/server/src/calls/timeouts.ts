@@ -50,7 +50,7 @@ export async function sweep(rt: CallRuntime): Promise<number> {
           userIDList: unreached,
         });
       total += out.timedOut.length;
-      if (out.timedOut.length) afterChange(rt, box, out);
+      if (out.timedOut.length) afterChange(box, out);
       box.send();
     }
     if (due.length < PAGE) return total;

@@ -4,30 +4,25 @@
  */
 import { type AppView, CALL_DEFAULT_TIMEOUT_SECONDS, WS_CLOSE } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CallingClient } from '../gateway/test-support/calling-client.js';
+import { CallingUsers } from '../gateway/test-support/calling-client.js';
 import { type TestServer, testServer } from '../test-support/harness.js';
-import { issueUserSig } from './credentials.js';
 import { listCallRecords } from './records.js';
 
 let s: TestServer;
 let app: AppView & { secret: string; sdkAppId: number };
-const clients: CallingClient[] = [];
+let users: CallingUsers;
 beforeEach(async () => {
   s = await testServer();
   app = (await s.newApp()) as typeof app;
+  users = new CallingUsers(s, app.sdkAppId);
   await s.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
+  users.terminate();
   await s.close();
 });
 
-async function online(userId: string): Promise<CallingClient> {
-  const { userSig } = await issueUserSig(s.ctx, { sdkAppId: app.sdkAppId, userId });
-  const c = await CallingClient.online(s.app, app.sdkAppId, userId, userSig);
-  clients.push(c);
-  return c;
-}
+const online = (userId: string) => users.online(userId);
 
 /** The ring runs out: the clock passes the deadline and the server's sweep fires it. */
 async function ringOut() {

@@ -15,41 +15,31 @@ import {
 } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { issueUserSig } from '../calls/credentials.js';
 import { type TestServer, testServer } from '../test-support/harness.js';
 import { CallingGateway } from './calling.js';
 import { Connection } from './connection.js';
-import { CallingClient } from './test-support/calling-client.js';
+import { CallingUsers } from './test-support/calling-client.js';
+import { until } from './test-support/client.js';
 
 let s: TestServer;
 let app: AppView & { secret: string; sdkAppId: number };
-const clients: CallingClient[] = [];
+let users: CallingUsers;
 
 beforeEach(async () => {
   s = await testServer({ gateway: { resumeGraceMs: 200 } });
   app = (await s.newApp()) as typeof app;
+  users = new CallingUsers(s, app.sdkAppId);
   await s.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
+  users.terminate();
   for (const stop of cleanups.splice(0).reverse()) await stop();
   await s.close();
 });
 const cleanups: (() => Promise<void> | void)[] = [];
 
-const sig = async (userId: string, expire?: number) =>
-  (await issueUserSig(s.ctx, { sdkAppId: app.sdkAppId, userId, expire })).userSig;
-
-async function online(userId: string): Promise<CallingClient> {
-  const c = await CallingClient.online(s.app, app.sdkAppId, userId, await sig(userId));
-  clients.push(c);
-  return c;
-}
-
-async function until(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
-}
+const sig = (userId: string) => users.sig(userId);
+const online = (userId: string) => users.online(userId);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,14 +54,7 @@ describe('over real sockets', () => {
     // Bob's network changed: his browser reconnects with its resumeToken; the server has not yet seen the
     // old TCP connection die (it only notices on a missed ping, 30–60 s later). Here: the old socket is
     // simply still open, which is what the server sees of a half-open connection.
-    const again = await CallingClient.connect(s.app);
-    clients.push(again);
-    const login = await again.request('call.login', {
-      sdkAppId: app.sdkAppId,
-      userId: 'bob',
-      userSig: await sig('bob'),
-      resume: bob.login!.resumeToken,
-    });
+    const { login } = await users.resume('bob', bob.login!.resumeToken);
     await sleep(100);
     expect(alice.queued()).toEqual([]);
     expect(login.resumed).toBe(true);
@@ -255,8 +238,7 @@ describe('a test that can fail in place of one that cannot', () => {
   // store awaits, so they stay in order without it. A login followed at once by a command does not: this
   // test passes on HEAD and fails (2024) without the queue.
   test('a command sent right behind its login, before the login result, runs as that session', async () => {
-    const alice = await CallingClient.connect(s.app);
-    clients.push(alice);
+    const alice = await users.connect();
     const userSig = await sig('alice');
     const login = alice.request('call.login', { sdkAppId: app.sdkAppId, userId: 'alice', userSig });
     const invite = alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });
@@ -272,16 +254,7 @@ describe('a session kicked while its socket was down', () => {
     old.ws.terminate();
     await until(() => s.app.gateway.stats().connections === 0);
     const newer = await online('bob');
-    const back = await CallingClient.connect(s.app);
-    clients.push(back);
-    const err = await back
-      .request('call.login', {
-        sdkAppId: app.sdkAppId,
-        userId: 'bob',
-        userSig: await sig('bob'),
-        resume: token,
-      })
-      .catch((e: unknown) => e);
+    const err = await users.resume('bob', token).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: Errors.CALL_SESSION_KICKED.code });
     await sleep(50);
     expect(newer.queued()).toEqual([]);

@@ -1,15 +1,14 @@
 import { type AppView, Errors, WS_CLOSE } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { issueUserSig } from '../calls/credentials.js';
 import { turnRestCredential } from '../calls/ice.js';
 import { type TestServer, testServer } from '../test-support/harness.js';
 import type { GatewayOptions } from './gateway.js';
-import { CallingClient, CallRefused } from './test-support/calling-client.js';
-import { connect, type GatewayClient } from './test-support/client.js';
+import { CallingUsers, CallRefused } from './test-support/calling-client.js';
+import { connect, type GatewayClient, until } from './test-support/client.js';
 
 let s: TestServer;
 let app: AppView & { secret: string; sdkAppId: number };
-const clients: CallingClient[] = [];
+let users: CallingUsers;
 const raw: GatewayClient[] = [];
 
 async function start(gateway: GatewayOptions = {}) {
@@ -21,36 +20,18 @@ async function start(gateway: GatewayOptions = {}) {
     },
   });
   app = (await s.newApp()) as typeof app;
+  users = new CallingUsers(s, app.sdkAppId);
   await s.app.listen({ host: '127.0.0.1', port: 0 });
 }
 beforeEach(() => start());
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
+  users.terminate();
   for (const c of raw.splice(0)) c.ws.terminate();
   await s.close();
 });
 
-const sig = async (userId: string, expire?: number) =>
-  (await issueUserSig(s.ctx, { sdkAppId: app.sdkAppId, userId, expire })).userSig;
-
-async function online(userId: string): Promise<CallingClient> {
-  const c = await CallingClient.online(s.app, app.sdkAppId, userId, await sig(userId));
-  clients.push(c);
-  return c;
-}
-
-/** A new socket logging in as `userId` with a resumeToken: the socket and the login's result. */
-async function resumeAs(userId: string, resume: string) {
-  const client = await CallingClient.connect(s.app);
-  clients.push(client);
-  const login = await client.request('call.login', {
-    sdkAppId: app.sdkAppId,
-    userId,
-    userSig: await sig(userId),
-    resume,
-  });
-  return { client, login };
-}
+const sig = (userId: string, expire?: number) => users.sig(userId, expire);
+const online = (userId: string) => users.online(userId);
 
 async function refusedCode(p: Promise<unknown>): Promise<number> {
   const err = await p.then(
@@ -59,12 +40,6 @@ async function refusedCode(p: Promise<unknown>): Promise<number> {
   );
   expect(err).toBeInstanceOf(CallRefused);
   return (err as CallRefused).code;
-}
-
-/** Waits for the server to notice what a client did (closing is asynchronous on both ends). */
-async function until(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
 }
 
 describe('login over /ws', () => {
@@ -99,8 +74,7 @@ describe('login over /ws', () => {
   });
 
   test('refusals carry the userSig codes, the socket stays open for another try', async () => {
-    const c = await CallingClient.connect(s.app);
-    clients.push(c);
+    const c = await users.connect();
     const good = await sig('alice');
     expect(
       await refusedCode(c.request('call.login', { sdkAppId: app.sdkAppId, userId: 'bob', userSig: good })),
@@ -137,8 +111,7 @@ describe('login over /ws', () => {
   });
 
   test('commands before login are refused with 2024; logout ends the session, the socket stays', async () => {
-    const c = await CallingClient.connect(s.app);
-    clients.push(c);
+    const c = await users.connect();
     expect(await refusedCode(c.request('call.hangup', {}))).toBe(Errors.CALL_NOT_LOGGED_IN.code);
     await c.request('call.login', { sdkAppId: app.sdkAppId, userId: 'alice', userSig: await sig('alice') });
     expect(await c.request('call.logout', {})).toBeNull();
@@ -151,8 +124,7 @@ describe('login over /ws', () => {
   test('a socket that neither shows a session token nor logs in is closed 4001', async () => {
     await s.close();
     await start({ loginTimeoutMs: 50 });
-    const c = await CallingClient.connect(s.app);
-    clients.push(c);
+    const c = await users.connect();
     expect((await c.closed).code).toBe(WS_CLOSE.UNAUTHORIZED);
   });
 
@@ -194,8 +166,7 @@ describe('sessions and sockets', () => {
   });
 
   test('a session whose userSig expires is kicked out with userSigExpired', async () => {
-    const c = await CallingClient.online(s.app, app.sdkAppId, 'alice', await sig('alice', 60));
-    clients.push(c);
+    const c = await users.online('alice', 60);
     expect(c.login?.userSigExpiresAt).toBe(Math.floor(s.clock.now() / 1000) * 1000 + 60_000);
     await s.app.gateway.checkSessions();
     expect(c.queued()).toEqual([]);
@@ -217,7 +188,7 @@ describe('sessions and sockets', () => {
     bob.ws.terminate();
     await until(() => s.app.gateway.stats().connections === 1);
     await alice.request('call.relay', { callId: receipt.callId, toUserID: 'bob', data: { sdp: 'offer' } });
-    const { client: again, login } = await resumeAs('bob', token);
+    const { client: again, login } = await users.resume('bob', token);
     expect(login).toMatchObject({ resumed: true, sessionId: bob.login!.sessionId });
     expect(await again.signal('onRelay')).toMatchObject({ userID: 'alice', data: { sdp: 'offer' } });
     await new Promise((r) => setTimeout(r, 300)); // past the grace: nothing ends the resumed session
@@ -236,7 +207,7 @@ describe('sessions and sockets', () => {
     expect(await alice.signal('onCallEnd', 2000)).toMatchObject({ userID: 'bob' });
     expect(s.app.gateway.stats().callSessions).toBe(1);
     // Too late to resume: a fresh session.
-    const { login } = await resumeAs('bob', token);
+    const { login } = await users.resume('bob', token);
     expect(login.resumed).toBe(false);
   });
 
@@ -245,7 +216,7 @@ describe('sessions and sockets', () => {
     const token = bob.login!.resumeToken;
     bob.ws.terminate();
     await until(() => s.app.gateway.stats().connections === 0);
-    const { login } = await resumeAs('mallory', token);
+    const { login } = await users.resume('mallory', token);
     expect(login.resumed).toBe(false);
     expect(login.sessionId).not.toBe(bob.login!.sessionId);
   });

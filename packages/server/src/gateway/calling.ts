@@ -41,12 +41,7 @@ interface Link {
   grace?: NodeJS.Timeout;
 }
 
-const ok = (id: RequestId, data: unknown): ServerFrame => ({
-  type: 'result',
-  id,
-  code: 0,
-  data: data ?? null,
-});
+const ok = (id: RequestId, data: unknown): ServerFrame => ({ type: 'result', id, code: 0, data });
 
 /** The inviteIDs of the INVITED signals among frames (held ones ring when they are flushed). */
 const invitesIn = (frames: ServerFrame[]) =>
@@ -176,13 +171,14 @@ export class CallingGateway {
     if (!connection.auth) connection.close(WS_CLOSE.KICKED, 'kicked out');
   }
 
-  /** The session a resumeToken names, if it is still held and is the same user's. */
+  /** Whether the resumeToken's session was kicked out recently (its client must hear so, not a fresh login). */
   private wasKicked(token: string): boolean {
     const now = Date.now();
     for (const [t, until] of this.kickedTokens) if (until <= now) this.kickedTokens.delete(t);
     return this.kickedTokens.has(token);
   }
 
+  /** The session a resumeToken names, if it is still held and is the same user's. */
   private resume(token: string, user: CallUser): Link | undefined {
     const link = this.byResumeToken.get(token);
     if (!link || link.user.sdkAppId !== user.sdkAppId || link.user.userId !== user.userId) return undefined;
@@ -223,9 +219,7 @@ export class CallingGateway {
   /** A session without a socket: logged out unless a resume takes it back within the grace. */
   private await(link: Link): void {
     clearTimeout(link.grace);
-    const expire = () => {
-      this.end(link.sessionId).catch((err) => this.options.log.warn({ err }, 'calling: logout failed'));
-    };
+    const expire = () => this.endQuietly(link.sessionId);
     if (this.options.resumeGraceMs <= 0) {
       expire();
       return;
@@ -257,6 +251,11 @@ export class CallingGateway {
     await this.service.logout(sessionId);
   }
 
+  /** end() off any request: a failure is logged, not thrown. */
+  private endQuietly(sessionId: string): void {
+    this.end(sessionId).catch((err) => this.options.log.warn({ err }, 'calling: logout failed'));
+  }
+
   /**
    * The service's way out: each signal as a frame on the named sessions' sockets, or kept for a resume.
    * False when no live socket took it.
@@ -278,7 +277,7 @@ export class CallingGateway {
         // now (outside the service's own delivery) rather than at the grace's end.
         clearTimeout(link.grace);
         setImmediate(() => {
-          if (!link.connection) this.end(sessionId).catch(() => {});
+          if (!link.connection) this.endQuietly(sessionId);
         });
       }
     }

@@ -17,6 +17,10 @@ const isRequestId = (id: unknown): id is RequestId =>
 
 const text = (v: unknown, max = 128) => typeof v === 'string' && v.length >= 1 && v.length <= max;
 
+/** accept, reject and cancel name one invitation. */
+const namesInvitation = (f: Record<string, unknown>) =>
+  text(f.inviteID) ? undefined : 'inviteID must be a string';
+
 /** Each request type, and what its fields must be (the domain checks the rest: userIDs, call types…). */
 const FIELD_RULES: Record<CallRequest['type'], (f: Record<string, unknown>) => string | undefined> = {
   'call.login': (f) =>
@@ -31,9 +35,9 @@ const FIELD_RULES: Record<CallRequest['type'], (f: Record<string, unknown>) => s
             : undefined,
   'call.logout': () => undefined,
   'call.invite': (f) => (f.invite && typeof f.invite === 'object' ? undefined : 'invite must be an object'),
-  'call.accept': (f) => (text(f.inviteID) ? undefined : 'inviteID must be a string'),
-  'call.reject': (f) => (text(f.inviteID) ? undefined : 'inviteID must be a string'),
-  'call.cancel': (f) => (text(f.inviteID) ? undefined : 'inviteID must be a string'),
+  'call.accept': namesInvitation,
+  'call.reject': namesInvitation,
+  'call.cancel': namesInvitation,
   'call.hangup': (f) => (f.callId === undefined || text(f.callId) ? undefined : 'callId must be a string'),
   'call.media': (f) =>
     !text(f.callId)

@@ -40,11 +40,6 @@ export class Connection {
     });
   }
 
-  /** The platform user, for a socket opened with a session token. */
-  get userId(): string | undefined {
-    return this.auth?.userId;
-  }
-
   get open(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
   }

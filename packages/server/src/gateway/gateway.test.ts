@@ -5,7 +5,7 @@ import { addTemplate, type SignedInUser, signUp } from '../consent/test-support/
 import { deliverCard, MSGID_BASE } from '../messages/test-support/inbox.js';
 import { type TestServer, testServer } from '../test-support/harness.js';
 import { pushToUser } from './push.js';
-import { connect, type GatewayClient, Refused, wsBase } from './test-support/client.js';
+import { connect, type GatewayClient, Refused, until, wsBase } from './test-support/client.js';
 
 let s: TestServer;
 let alice: SignedInUser;
@@ -51,12 +51,6 @@ async function refusal(auth: Parameters<typeof connect>[1]): Promise<Refused> {
   );
   expect(err).toBeInstanceOf(Refused);
   return err as Refused;
-}
-
-/** Waits for the server to notice what the client did (closing is asynchronous on both ends). */
-async function until(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
 }
 
 const card = (n: number): ServerFrame => ({

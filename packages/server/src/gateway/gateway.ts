@@ -100,7 +100,7 @@ export function registerGateway(app: FastifyInstance, ctx: Context, options: Gat
     },
     checkSessions,
     stats: () => ({
-      users: channels.stats().users,
+      users: channels.userCount,
       connections: connections.size,
       callSessions: calling.sessionCount,
     }),

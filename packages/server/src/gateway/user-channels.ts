@@ -67,9 +67,8 @@ export class UserChannels {
     return [...this.users.values()].flatMap((entry) => [...entry.connections]);
   }
 
-  stats(): { users: number; connections: number } {
-    let connections = 0;
-    for (const entry of this.users.values()) connections += entry.connections.size;
-    return { users: this.users.size, connections };
+  /** Users with a socket here (each has one Bus subscription). */
+  get userCount(): number {
+    return this.users.size;
   }
 }

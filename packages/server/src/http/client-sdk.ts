@@ -28,15 +28,11 @@ export function registerClientSdkRoutes(app: FastifyInstance): void {
     { schema: { params: { type: 'object', properties: { file: { type: 'string', maxLength: 64 } } } } },
     async (request, reply) => {
       const file = request.params.file as keyof typeof FILES;
-      const path = Object.hasOwn(FILES, file) ? bundlePath(file) : undefined;
+      if (!Object.hasOwn(FILES, file))
+        throw new ApiError(Errors.NOT_FOUND, 'no such file; the SDK is /sdk/trtc-calling.js');
+      const path = bundlePath(file);
       const body = path ? await readFile(path).catch(() => undefined) : undefined;
-      if (!body)
-        throw new ApiError(
-          Errors.NOT_FOUND,
-          Object.hasOwn(FILES, file)
-            ? 'the browser SDK is not built: run `npm run build`'
-            : `no such file; the SDK is /sdk/trtc-calling.js`,
-        );
+      if (!body) throw new ApiError(Errors.NOT_FOUND, 'the browser SDK is not built: run `npm run build`');
       return reply.type(FILES[file]).header('cache-control', 'no-cache').send(body);
     },
   );

@@ -6,6 +6,13 @@ import { CallService, type CallServiceOptions } from '../service.js';
 
 export type TestContext = ReturnType<typeof testContext>;
 
+/** The code a command was refused with: 0 when it succeeded, -1 for an error without one. */
+export const code = (promise: Promise<unknown>): Promise<number> =>
+  promise.then(
+    () => 0,
+    (err: { code?: number }) => err.code ?? -1,
+  );
+
 /**
  * A CallService on a real store with a recording `deliver`: every signal lands in the inbox of each session
  * it was addressed to (`'all'` resolved to the user's sessions at that moment), as the gateway would write

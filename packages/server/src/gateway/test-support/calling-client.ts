@@ -8,6 +8,8 @@ import type {
 } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
+import { issueUserSig } from '../../calls/credentials.js';
+import type { TestServer } from '../../test-support/harness.js';
 import { wsBase } from './client.js';
 
 type RequestOf<T extends CallRequest['type']> = Omit<Extract<CallRequest, { type: T }>, 'id' | 'type'>;
@@ -129,5 +131,50 @@ export class CallingClient {
       if (w >= 0) this.waiters.splice(w, 1)[0]?.take(signal);
       else this.signals.push(signal);
     }
+  }
+}
+
+/**
+ * One app's calling users on a listening test server: their userSigs (signed by the server), and sockets
+ * logging in with them. `terminate()` (afterEach) cuts every socket it opened.
+ */
+export class CallingUsers {
+  private readonly clients: CallingClient[] = [];
+
+  constructor(
+    private readonly server: TestServer,
+    private readonly sdkAppId: number,
+  ) {}
+
+  async sig(userId: string, expire?: number): Promise<string> {
+    return (await issueUserSig(this.server.ctx, { sdkAppId: this.sdkAppId, userId, expire })).userSig;
+  }
+
+  /** A socket without a session token, not logged in yet. */
+  async connect(): Promise<CallingClient> {
+    return this.track(await CallingClient.connect(this.server.app));
+  }
+
+  /** A socket logged in as the user (its userSig valid for `expire` seconds, default the server's). */
+  async online(userId: string, expire?: number): Promise<CallingClient> {
+    const userSig = await this.sig(userId, expire);
+    return this.track(await CallingClient.online(this.server.app, this.sdkAppId, userId, userSig));
+  }
+
+  /** A new socket logging in as the user with a resumeToken: the socket and the login's result. */
+  async resume(userId: string, resume: string) {
+    const client = await this.connect();
+    const userSig = await this.sig(userId);
+    const login = await client.request('call.login', { sdkAppId: this.sdkAppId, userId, userSig, resume });
+    return { client, login };
+  }
+
+  terminate(): void {
+    for (const c of this.clients.splice(0)) c.ws.terminate();
+  }
+
+  private track(client: CallingClient): CallingClient {
+    this.clients.push(client);
+    return client;
   }
 }

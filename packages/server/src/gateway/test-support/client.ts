@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ServerFrame } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import WebSocket, { type ClientOptions } from 'ws';
 
 /** A real WebSocket client of `/ws`, its frames queued so a test can await them one by one. */
@@ -22,6 +23,12 @@ export class Refused extends Error {
   ) {
     super(`upgrade refused: ${status} ${body}`);
   }
+}
+
+/** Waits for the server to notice what a client did (closing is asynchronous on both ends). */
+export async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
 }
 
 /** The base `ws://` URL of a listening server. */
