@@ -37,6 +37,9 @@ export const SUBSCRIBE_EVENTS = [
 ] as const;
 export type SubscribeEventName = (typeof SUBSCRIBE_EVENTS)[number];
 
+export const isSubscribeEventName = (event: unknown): event is SubscribeEventName =>
+  (SUBSCRIBE_EVENTS as readonly unknown[]).includes(event);
+
 /** One template of a popup (spec §5.2). `PopupScene` "0": inside a mini program page. */
 export interface PopupItem {
   TemplateId: string;

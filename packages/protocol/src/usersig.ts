@@ -79,8 +79,9 @@ export const USERSIG_FAILURES = [
 ] as const;
 export type UserSigFailure = (typeof USERSIG_FAILURES)[number];
 
+/** A passing check's `issuedAt` and `expiresAt` are seconds since the epoch. */
 export type UserSigCheck =
-  | { ok: true; userId: string /** Seconds since the epoch. */; issuedAt: number; expiresAt: number }
+  | { ok: true; userId: string; issuedAt: number; expiresAt: number }
   | { ok: false; reason: UserSigFailure };
 
 export interface VerifyUserSigInput {

@@ -153,13 +153,12 @@ describe('a refused token is replaced once, never in a loop', () => {
 });
 
 describe('subscribe.send', () => {
+  const addShipped = (client: WeChatClient) =>
+    client.templates.add({ tid: SHIPPED_TID, kidList: SHIPPED_KIDS, sceneDesc: 'ship' });
+
   test('returns the msgid as an exact bigint above 2^53', async () => {
     const client = clientFor();
-    const templateId = await client.templates.add({
-      tid: SHIPPED_TID,
-      kidList: SHIPPED_KIDS,
-      sceneDesc: 'ship',
-    });
+    const templateId = await addShipped(client);
     const alice = await signUpRecipient(live.s, app, 'alice');
     await grant(live.s, app, alice, templateId);
     const msgid = await client.subscribe.send({
@@ -179,11 +178,7 @@ describe('subscribe.send', () => {
 
   test('a refused send is a WeChatError (43101: no grant)', async () => {
     const client = clientFor();
-    const templateId = await client.templates.add({
-      tid: SHIPPED_TID,
-      kidList: SHIPPED_KIDS,
-      sceneDesc: 'ship',
-    });
+    const templateId = await addShipped(client);
     const bob = await signUpRecipient(live.s, app, 'bob');
     const err = await rejection(
       client.subscribe.send({ touser: bob.openid, template_id: templateId, data: shippedData() as never }),

@@ -1,3 +1,5 @@
+import { Errors } from '@beckon/protocol';
+
 /**
  * An answer from WeChat (or Beckon) with a non-zero `errcode`. Network failures are not wrapped: they surface
  * as the `fetch` error itself.
@@ -36,4 +38,7 @@ export class WeChatHttpError extends Error {
 }
 
 /** The access token was refused: 40001 (invalid or superseded), 42001 (expired). */
-export const TOKEN_REFUSED_CODES: ReadonlySet<number> = new Set([40001, 42001]);
+export const TOKEN_REFUSED_CODES: ReadonlySet<number> = new Set([
+  Errors.INVALID_CREDENTIAL.code,
+  Errors.ACCESS_TOKEN_EXPIRED.code,
+]);

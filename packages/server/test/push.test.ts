@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { decryptPush, type PushDeliveryView } from '@beckon/protocol';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deadUrl, type Receiver, startReceiver } from '../src/events/test-support/receiver.js';
-import { buildServer, call, operator, type Server } from './support/built-server.js';
+import { buildServer, call, eventually, operator, type Server } from './support/built-server.js';
 
 /**
  * Message push as an operator runs it: `beckon app push` / `push-log` against the built server, and a
@@ -11,20 +11,7 @@ import { buildServer, call, operator, type Server } from './support/built-server
  */
 
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-const { dataDir, beckon, startServer } = operator('beckon-push-');
-
-async function beckonJson<T>(...args: string[]): Promise<T> {
-  const run = await beckon(...args, '--json');
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  expect(await check()).toBe(true);
-}
+const { dataDir, beckon, beckonJson, startServer } = operator('beckon-push-');
 
 let server: Server | undefined;
 let receiver: Receiver;
@@ -63,17 +50,8 @@ describe('beckon app push, push-log, and delivery across a restart', () => {
     expect(refused.stderr).toMatch(
       /^beckon: message push URL could not be reached: .*ECONNREFUSED.*\(errcode 93002\)/,
     );
-    const noKey = await beckon(
-      'app',
-      'push',
-      app.appid,
-      '--url',
-      receiver.url,
-      '--token',
-      'Token123',
-      '--mode',
-      'secure',
-    );
+    const toReceiver = ['--url', receiver.url, '--token', 'Token123'];
+    const noKey = await beckon('app', 'push', app.appid, ...toReceiver, '--mode', 'secure');
     expect(noKey.stderr).toMatch(/encodingAESKey is required in secure mode .*\(errcode 93001\)/);
     expect(await beckonJson('app', 'push', app.appid)).toEqual({ appid: app.appid, enabled: false });
 
@@ -81,10 +59,7 @@ describe('beckon app push, push-log, and delivery across a restart', () => {
       'app',
       'push',
       app.appid,
-      '--url',
-      receiver.url,
-      '--token',
-      'Token123',
+      ...toReceiver,
       '--aes-key',
       AES_KEY,
       '--format',
@@ -132,7 +107,7 @@ describe('beckon app push, push-log, and delivery across a restart', () => {
 
     // The first event is tried (and refused); the second waits behind it.
     const log = () => beckonJson<PushDeliveryView[]>('app', 'push-log', app.appid);
-    await eventually(async () => (await log()).some((d) => d.attempts === 1));
+    await eventually(async () => (await log()).some((d) => d.attempts === 1), 15_000);
     const human = await beckon('app', 'push-log', app.appid, '--status', 'pending', '--limit', '1');
     expect(human.stdout).toMatch(
       /^\s+\d+\s+pending\s+subscribe_msg_popup_event\s+o\S+\s+attempts 0\s+next 20/,
@@ -154,7 +129,7 @@ describe('beckon app push, push-log, and delivery across a restart', () => {
 
     server = await startServer();
     // The first retry is due 5 s after the refused attempt; both go then, in order.
-    await eventually(async () => (await log()).every((d) => d.status === 'delivered'));
+    await eventually(async () => (await log()).every((d) => d.status === 'delivered'), 15_000);
     const after = await log();
     expect(after.map((d) => [d.status, d.attempts])).toEqual([
       ['delivered', 1],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
+import { deleteKeysUnder } from '../test-support/redis.js';
 import { ledgerStoreConformance } from './ledger-store.conformance.js';
 import { MemoryLedgerStore } from './memory-store.js';
 import { RedisLedgerStore } from './redis-store.js';
@@ -26,15 +27,7 @@ if (!REDIS_URL) {
       return store;
     },
     async (store) => {
-      const prefix = prefixes.get(store)!;
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...batch);
-      } while (cursor !== '0');
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeysUnder(redis, prefixes.get(store)!);
       await store.close();
     },
   );

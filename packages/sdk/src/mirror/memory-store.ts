@@ -1,4 +1,5 @@
 import type { AcceptOptions, AcceptSource, LedgerEntry, LedgerStore, Reservation } from './store.js';
+import { ACCEPT_SOURCES, otherSource } from './store.js';
 
 interface Expiring {
   value: number;
@@ -152,7 +153,7 @@ export class MemoryLedgerStore implements LedgerStore {
     }
     const e = this.entry(openid, templateId);
     e.acceptAt = Math.max(e.acceptAt, options.at ?? this.nowSeconds());
-    const otherKey = pairKey(source === 'client' ? 'event' : 'client', openid, templateId);
+    const otherKey = pairKey(otherSource(source), openid, templateId);
     const unmatched = this.mark(otherKey);
     let grew = false;
     if (unmatched > 0) {
@@ -178,7 +179,7 @@ export class MemoryLedgerStore implements LedgerStore {
     const e = this.entry(openid, templateId);
     if (at !== undefined && at < e.acceptAt) return false;
     Object.assign(e, { count: 0, reserved: 0, active: false, generation: e.generation + 1 });
-    for (const source of ['client', 'event'] as const) this.marks.delete(pairKey(source, openid, templateId));
+    for (const source of ACCEPT_SOURCES) this.marks.delete(pairKey(source, openid, templateId));
     this.onChange?.();
     return true;
   }

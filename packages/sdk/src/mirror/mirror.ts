@@ -3,7 +3,7 @@ import {
   ApiError,
   Errors,
   firstInvalidKeyword,
-  SUBSCRIBE_EVENTS,
+  isSubscribeEventName,
   type SubscribeEvent,
   TEMPLATE_TYPES,
 } from '@beckon/protocol';
@@ -135,7 +135,7 @@ const isAccept = (status: unknown) =>
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 const isSubscribeEvent = (event: { Event: string }): event is SubscribeEvent =>
-  (SUBSCRIBE_EVENTS as readonly string[]).includes(event.Event);
+  isSubscribeEventName(event.Event);
 
 /**
  * An event's identity for at-least-once delivery: the platform renders a redelivery from the same record,

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { AcceptOptions, AcceptSource, LedgerEntry, LedgerStore, Reservation } from './store.js';
+import { otherSource } from './store.js';
 
 /*
  * Each step is one Lua script, so it runs atomically on the Redis server: concurrent reserves from many
@@ -144,14 +145,13 @@ export class RedisLedgerStore implements LedgerStore {
     options: AcceptOptions = {},
   ): Promise<boolean> {
     const t = this.tag(openid, templateId);
-    const other = source === 'client' ? 'event' : 'client';
     // A key even without `once`: every key a script names is in the entry's slot.
     const once = `${t}:once:${options.once?.id ?? ''}`;
     const grew = await this.run(
       'beckonLedgerAccept',
       t,
       `${t}:pair:${source}`,
-      `${t}:pair:${other}`,
+      `${t}:pair:${otherSource(source)}`,
       once,
       pairTtlMs,
       options.at ?? nowSeconds(),

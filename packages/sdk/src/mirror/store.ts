@@ -11,8 +11,11 @@
  *   reset advances (a send reserved before a reset spends and refunds nothing after it).
  */
 
+export const ACCEPT_SOURCES = ['client', 'event'] as const;
 /** Who reported an accept: the mini program (`reportAccepted`) or the platform's popup event. */
-export type AcceptSource = 'client' | 'event';
+export type AcceptSource = (typeof ACCEPT_SOURCES)[number];
+/** The side whose unmatched report an accept from `source` absorbs (see `LedgerStore.accept`). */
+export const otherSource = (source: AcceptSource): AcceptSource => (source === 'client' ? 'event' : 'client');
 
 export interface LedgerEntry {
   count: number;

@@ -5,12 +5,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { usePushWorld } from '../../../server/src/events/test-support/world.js';
 import { ADMIN_TOKEN } from '../../../server/src/test-support/harness.js';
 import { createPushReceiver, type PushEvent } from '../index.js';
+import { AES_KEY, TOKEN } from '../test-support/push.js';
 
 // End to end: Beckon's own dispatcher delivering, in secure mode, into this SDK's receiver behind a server
 // that refuses the first two POSTs. Each event must reach the handler exactly once, in order.
-
-const TOKEN = 'PushToken123';
-const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
 describe.each<PushFormat>(['json', 'xml'])('Beckon → SDK receiver, secure mode, %s', (format) => {
   const w = usePushWorld();

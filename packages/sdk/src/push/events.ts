@@ -1,7 +1,7 @@
 import {
   type CallEvent,
   isCallEvent,
-  SUBSCRIBE_EVENTS,
+  isSubscribeEventName,
   type SubscribeEvent,
   type SubscribeEventName,
   XML_LIST_WRAPPER,
@@ -13,7 +13,7 @@ export type { CallEvent };
 /** What the receiver hands you: a subscribe-message event (List always an array) or a call event. */
 export type PushEvent = SubscribeEvent | CallEvent;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const REQUIRED_ITEM_FIELDS: Record<SubscribeEventName, readonly string[]> = {
@@ -69,15 +69,14 @@ function listOf(message: Record<string, unknown>, event: SubscribeEventName): un
 /** A decoded push message (from JSON or XML) as a typed event; `unsupported` for any other message. */
 export function toPushEvent(message: Record<string, unknown>): PushEvent {
   const event = message.Event;
-  if ((SUBSCRIBE_EVENTS as readonly unknown[]).includes(event)) {
-    const name = event as SubscribeEventName;
+  if (isSubscribeEventName(event)) {
     return {
       ToUserName: text(message, 'ToUserName'),
       FromUserName: text(message, 'FromUserName'),
       CreateTime: createTime(message.CreateTime),
       MsgType: 'event',
-      Event: name,
-      List: listOf(message, name).map((raw) => item(name, raw)),
+      Event: event,
+      List: listOf(message, event).map((raw) => item(event, raw)),
     } as unknown as SubscribeEvent;
   }
   if (isCallEvent(event)) {

@@ -6,7 +6,7 @@ import {
   signaturesEqual,
 } from '@beckon/protocol';
 import { PushError } from './errors.js';
-import { type PushEvent, toPushEvent } from './events.js';
+import { isRecord, type PushEvent, toPushEvent } from './events.js';
 import { type NodeHandler, nodeHandler } from './node-handler.js';
 import { parseXml, xmlToObject } from './xml.js';
 
@@ -76,9 +76,6 @@ function param(query: PushQuery, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
-
 /** JSON with any bare `MsgID` number quoted first: it is above 2^53 and JSON.parse would round it. */
 function parseJson(text: string): Record<string, unknown> {
   let value: unknown;
@@ -145,9 +142,16 @@ export function createPushReceiver(options: PushReceiverOptions): PushReceiver {
 
   function parse({ query, body, contentType }: PushInput): PushEvent {
     const { timestamp, nonce } = checkSignature(query);
-    let message = isRecord(body)
-      ? body
-      : decode(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'), contentType);
+    const raw =
+      typeof body === 'string'
+        ? body
+        : body instanceof Uint8Array
+          ? Buffer.from(body).toString('utf8')
+          : null;
+    // A framework's body parser may have handed over anything JSON holds.
+    const parsed: unknown = raw === null ? body : decode(raw, contentType);
+    if (!isRecord(parsed)) throw new PushError('body', 'body is not a JSON object');
+    let message = parsed;
     const encryptType = param(query, 'encrypt_type');
     if (encryptType === 'aes') {
       if (!encodingAESKey) throw new PushError('config', 'encrypted push but no EncodingAESKey configured');

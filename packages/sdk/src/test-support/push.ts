@@ -3,6 +3,7 @@ import {
   encryptPush,
   eventToJson,
   eventToXml,
+  isSubscribeEventName,
   type PushFormat,
   type PushMode,
   pushMessageSignature,
@@ -31,10 +32,9 @@ export function buildPush(
   options: { appId?: string; timestamp?: string; nonce?: string } = {},
 ): BuiltPush {
   const { appId = APP_ID, timestamp = '1714036504', nonce = '1514711492' } = options;
-  const isSubscribe = typeof event.Event === 'string' && event.Event.startsWith('subscribe_msg_');
   const plain =
     format === 'json'
-      ? JSON.stringify(isSubscribe ? eventToJson(event as SubscribeEvent) : event)
+      ? JSON.stringify(isSubscribeEventName(event.Event) ? eventToJson(event as SubscribeEvent) : event)
       : eventToXml(event as SubscribeEvent);
   const query: Record<string, string> = {
     signature: pushSignature(TOKEN, timestamp, nonce),

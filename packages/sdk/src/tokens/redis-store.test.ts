@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LiveServer, liveServer } from '../test-support/live-server.js';
+import { deleteKeysUnder } from '../test-support/redis.js';
 import { RedisTokenStore } from './redis-store.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -17,8 +18,7 @@ if (!REDIS_URL) {
   const redis = new Redis(REDIS_URL);
   const prefix = `beckon:sdk:test:${randomBytes(6).toString('hex')}:`;
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysUnder(redis, prefix);
     await redis.quit();
   });
 

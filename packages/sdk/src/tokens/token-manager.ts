@@ -89,17 +89,12 @@ export class TokenManager {
   private async fetchAndStore(): Promise<StoredToken> {
     const { appId, appSecret, http, useStableToken } = this.o;
     const started = Date.now();
-    const { json } = useStableToken
-      ? await http.request({
-          method: 'POST',
-          path: '/cgi-bin/stable_token',
-          body: { grant_type: 'client_credential', appid: appId, secret: appSecret },
-        })
-      : await http.request({
-          method: 'GET',
-          path: '/cgi-bin/token',
-          query: { grant_type: 'client_credential', appid: appId, secret: appSecret },
-        });
+    const credentials = { grant_type: 'client_credential', appid: appId, secret: appSecret };
+    const { json } = await http.request(
+      useStableToken
+        ? { method: 'POST', path: '/cgi-bin/stable_token', body: credentials }
+        : { method: 'GET', path: '/cgi-bin/token', query: credentials },
+    );
     const token = json.access_token;
     const expiresIn = json.expires_in;
     if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number' || expiresIn <= 0)

@@ -2,9 +2,8 @@ import { pushSignature, signaturesEqual } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ADMIN_TOKEN, RID_SUFFIX, type TestServer, testServer } from '../test-support/harness.js';
 import { deadUrl, type Receiver, startReceiver } from './test-support/receiver.js';
+import { AES_KEY } from './test-support/world.js';
 import { verifyPushUrl } from './verify.js';
-
-const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
 let s: TestServer;
 let app: { appid: string; secret: string };

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
 import { appidParam, type WithAppid } from '../http/admin-params.js';
 import { disablePush, getPushConfig, type PushConfigInput, setPushConfig } from './config.js';
-import { MAX_LOG_LIMIT, pushLog } from './log.js';
+import { pushLog } from './log.js';
 
 /** Values are checked by `checkPushConfig`, so each bad field gets its own message (93001). */
 const configBody = {
@@ -64,7 +64,7 @@ export function registerPushAdminRoutes(app: FastifyInstance, ctx: Context): voi
       return {
         deliveries: await pushLog(ctx, request.params.appid, {
           ...(status ? { status } : {}),
-          limit: Math.max(1, Math.min(Number(limit ?? 20), MAX_LOG_LIMIT)),
+          ...(limit !== undefined ? { limit: Number(limit) } : {}),
           ...(before !== undefined ? { before: Number(before) } : {}),
         }),
       };

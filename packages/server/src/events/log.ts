@@ -9,6 +9,7 @@ export const MAX_LOG_LIMIT = 100;
 
 export interface PushLogQuery {
   status?: PushDeliveryStatus;
+  /** 1 to MAX_LOG_LIMIT (a value outside is brought inside); default DEFAULT_LOG_LIMIT. */
   limit?: number;
   /** The id the previous page ended with. */
   before?: number;
@@ -25,7 +26,7 @@ export async function recipientOf(ctx: Context, row: PushDeliveryRecord): Promis
 export async function pushLog(ctx: Context, appid: string, query: PushLogQuery): Promise<PushDeliveryView[]> {
   await getApp(ctx, appid);
   const rows = await ctx.store.push.deliveries(appid, {
-    limit: Math.min(query.limit ?? DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT),
+    limit: Math.max(1, Math.min(query.limit ?? DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT)),
     ...(query.status ? { status: query.status } : {}),
     ...(query.before !== undefined ? { before: query.before } : {}),
   });

@@ -89,9 +89,11 @@ export function buildPushRequest(
   nowMs: number,
 ): PushRequest {
   const event = renderEvent(row, to);
-  const xml = config.format === 'xml' && !isCallEvent(row.event);
-  const json = xml ? undefined : isCallEvent(row.event) ? event : eventToJson(event as SubscribeEvent);
-  const plain = xml ? eventToXml(event as SubscribeEvent) : JSON.stringify(json);
+  const call = isCallEvent(event.Event);
+  const xml = config.format === 'xml' && !call;
+  const plain = xml
+    ? eventToXml(event as SubscribeEvent)
+    : JSON.stringify(call ? event : eventToJson(event as SubscribeEvent));
   const contentType = xml ? 'text/xml' : 'application/json';
   const query = signedQuery(config.token, nowMs);
 

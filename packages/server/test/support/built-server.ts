@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 
 /** The built server and CLI, run as an operator runs them, on a data dir of their own. */
 
@@ -50,6 +51,14 @@ export function operator(prefix: string) {
       });
     });
 
+  /** `beckon ...args --json`, which must succeed with nothing on stderr: its output, parsed. */
+  const beckonJson = async <T = Record<string, unknown>>(...args: string[]): Promise<T> => {
+    const run = await beckon(...args, '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout) as T;
+  };
+
   /** Runs `beckon start` and resolves once it says where it listens. */
   const startServer = (): Promise<Server> => {
     const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,7 +76,14 @@ export function operator(prefix: string) {
     });
   };
 
-  return { dataDir, env, beckon, startServer };
+  return { dataDir, env, beckon, beckonJson, startServer };
+}
+
+/** Waits for what the server does on its own schedule (a log line, a delivery): polls `check` up to `ms`. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  expect(await check()).toBe(true);
 }
 
 /** One HTTP call to a built server; the raw text too, since a send's msgid does not survive JSON.parse. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { SubscribeEvent } from '@beckon/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, expect, test } from 'vitest';
@@ -8,13 +7,11 @@ import {
   shippedData,
   signUpRecipient,
 } from '../../../../server/src/messages/test-support/send.js';
-import {
-  addLibraryTemplate,
-  type TestServer,
-  testServer,
-} from '../../../../server/src/test-support/harness.js';
+import { addLibraryTemplate, type TestServer } from '../../../../server/src/test-support/harness.js';
 import { createClient, type WeChatClient } from '../../client.js';
 import { WeChatError } from '../../errors.js';
+import { liveServer } from '../../test-support/live-server.js';
+import { deleteKeysUnder } from '../../test-support/redis.js';
 import { MemoryLedgerStore } from '../memory-store.js';
 import { createLedgerMirror, type LedgerMirror } from '../mirror.js';
 import { RedisLedgerStore } from '../redis-store.js';
@@ -44,10 +41,7 @@ export function storeKinds(): StoreKind[] {
   const redis = new Redis(url);
   const prefixes: string[] = [];
   afterAll(async () => {
-    for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
+    for (const prefix of prefixes) await deleteKeysUnder(redis, prefix);
     await redis.quit();
   });
   kinds.push({
@@ -87,9 +81,8 @@ export interface Platform {
 export function usePlatform(kind: StoreKind): Platform {
   const p = {} as Platform;
   beforeEach(async () => {
-    p.s = await testServer();
-    await p.s.app.listen({ host: '127.0.0.1', port: 0 });
-    const baseUrl = `http://127.0.0.1:${(p.s.app.server.address() as AddressInfo).port}`;
+    const { s, baseUrl } = await liveServer();
+    p.s = s;
     p.app = await p.s.newApp();
     p.tmpl = await addLibraryTemplate(p.s, p.app, SHIPPED_TID, [1, 2, 3, 4, 5]);
     p.platformSends = 0;
