@@ -140,6 +140,11 @@ export class ApiError extends Error {
     this.status = def.status;
   }
 
+  /** The code's message, then what exactly was wrong: `invalid request: expire must be …`. */
+  static because(def: ErrorDef, detail: string): ApiError {
+    return new ApiError(def, `${def.message}: ${detail}`);
+  }
+
   /** `47003 argument invalid! data.thing1.value invalid`, as WeChat words it. */
   static argumentInvalid(key: string, problem: 'invalid' | 'is empty'): ApiError {
     return new ApiError(Errors.ARGUMENT_INVALID, `argument invalid! data.${key}.value ${problem}`);

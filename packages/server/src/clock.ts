@@ -24,3 +24,7 @@ export class ManualClock implements Clock {
 export function chinaDay(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** A time as views show it: ISO 8601, or null for one that has not happened. */
+export const isoOrNull = (ms: number | null): string | null =>
+  ms === null ? null : new Date(ms).toISOString();

@@ -1,33 +1,11 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildServer, CLI, operator, type Server } from './support/built-server.js';
+import { buildServer, CLI, eventually, operator, requestLog, type Server } from './support/built-server.js';
 
 /** `beckon app calls`: an app's calling options, against a stopped server (data dir) and a running one. */
 
-const { dataDir, env, beckon, startServer } = operator('beckon-calls-cli-');
-
-async function beckonJson<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const run = await beckon(...args, '--json');
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
-}
-
-/** Whether the server logged a request `method url` (pino JSON lines on its stdout). */
-function logged(server: Server, method: string, url: string): boolean {
-  return server
-    .output()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { method?: string; url?: string; msg?: string })
-    .some((l) => l.msg === 'request' && l.method === method && l.url === url);
-}
-
-async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(check()).toBe(true);
-}
+const { dataDir, env, beckon, beckonJson, startServer } = operator('beckon-calls-cli-');
 
 beforeAll(buildServer, 120_000);
 
@@ -62,12 +40,12 @@ describe('beckon app calls', () => {
   test('against a running server: through the admin API', async () => {
     server = await startServer();
     expect(await beckonJson('app', 'calls', appid)).toEqual({ appid, multiDevice: true });
-    await eventually(() => logged(server!, 'GET', `/admin/apps/${appid}/calls`));
+    await eventually(() => requestLog(server!, 'GET', `/admin/apps/${appid}/calls`).length > 0);
     expect(await beckonJson('app', 'calls', appid, '--multi-device', 'off')).toEqual({
       appid,
       multiDevice: false,
     });
-    await eventually(() => logged(server!, 'PUT', `/admin/apps/${appid}/calls`));
+    await eventually(() => requestLog(server!, 'PUT', `/admin/apps/${appid}/calls`).length > 0);
     const human = await beckon('app', 'calls', appid);
     expect(human.stdout).toContain('multi-device off (a later login kicks the earlier)');
   });

@@ -4,7 +4,14 @@ import { isSdkAppId, RTC_SECRET_KEY_PATTERN, verifyUserSig } from '@beckon/proto
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrations } from '../src/store/sqlite/migrations.js';
-import { buildServer, operator, type Run, type Server } from './support/built-server.js';
+import {
+  buildServer,
+  eventually,
+  operator,
+  type Run,
+  requestLog,
+  type Server,
+} from './support/built-server.js';
 
 /**
  * The built `beckon` CLI as a user runs it: against a stopped server (straight to the data dir), against a
@@ -14,30 +21,7 @@ import { buildServer, operator, type Run, type Server } from './support/built-se
 const APPID = /^wx[0-9a-f]{16}$/;
 const SECRET = /^[0-9a-f]{32}$/;
 
-const { dataDir, beckon, startServer } = operator('beckon-cli-');
-
-async function beckonJson<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const run = await beckon(...args, '--json');
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
-}
-
-/** The server's request log lines (pino JSON on stdout) for `method url`. */
-function logged(server: Server, method: string, url: string) {
-  return server
-    .output()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { method?: string; url?: string; msg?: string })
-    .filter((l) => l.msg === 'request' && l.method === method && l.url === url);
-}
-
-/** Waits for something the server writes on its own schedule (a log line). */
-async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(check()).toBe(true);
-}
+const { dataDir, beckon, beckonJson, startServer } = operator('beckon-cli-');
 
 async function stop(server: Server): Promise<number | null> {
   server.child.kill('SIGTERM');
@@ -128,11 +112,11 @@ describe('beckon CLI', () => {
     const { apps } = { apps: await beckonJson<{ appid: string; secret?: string }[]>('app', 'list') };
     expect(apps.map((a) => a.appid)).toEqual([first.appid]);
     expect(apps[0]).not.toHaveProperty('secret');
-    await eventually(() => logged(server!, 'GET', '/admin/apps').length === 1);
+    await eventually(() => requestLog(server!, 'GET', '/admin/apps').length === 1);
 
     second = await beckonJson('app', 'create', '--name', 'Game', '--type', 'minigame');
     expect(second.appid).toMatch(APPID);
-    await eventually(() => logged(server!, 'POST', '/admin/apps').length === 1);
+    await eventually(() => requestLog(server!, 'POST', '/admin/apps').length === 1);
     const res = await fetch(`${server!.url}/admin/apps`, {
       headers: { authorization: `Bearer ${adminToken()}` },
     });
@@ -174,7 +158,7 @@ describe('beckon CLI', () => {
 
   test('reset-rtc-key and usersig through the server; app show prints the SDKAppID and the key', async () => {
     const before = lastLine(await beckon('usersig', '--app', String(first.sdkAppId), '--user', 'carol'));
-    await eventually(() => logged(server!, 'POST', '/admin/usersig').length === 1);
+    await eventually(() => requestLog(server!, 'POST', '/admin/usersig').length === 1);
     expect(verifies(first, 'carol', before)).toBe(true);
 
     const reset = await beckonJson<{ sdkAppId: number; rtcSecretKey: string; secret: string }>(
@@ -182,7 +166,9 @@ describe('beckon CLI', () => {
       'reset-rtc-key',
       first.appid,
     );
-    await eventually(() => logged(server!, 'POST', `/admin/apps/${first.appid}/reset-rtc-key`).length === 1);
+    await eventually(
+      () => requestLog(server!, 'POST', `/admin/apps/${first.appid}/reset-rtc-key`).length === 1,
+    );
     expect(reset.sdkAppId).toBe(first.sdkAppId);
     expect(reset.secret).toBe(first.secret);
     expect(reset.rtcSecretKey).toMatch(RTC_SECRET_KEY_PATTERN);
@@ -272,7 +258,7 @@ describe('beckon CLI', () => {
     server = await startServer();
     const again = await beckonJson<{ appid: string }[]>('app', 'list');
     expect(again.map((a) => a.appid)).toEqual([first.appid, second.appid]);
-    await eventually(() => logged(server!, 'GET', '/admin/apps').length === 1);
+    await eventually(() => requestLog(server!, 'GET', '/admin/apps').length === 1);
     const res = await fetch(
       `${server.url}/cgi-bin/token?grant_type=client_credential&appid=${first.appid}&secret=${first.secret}`,
     );

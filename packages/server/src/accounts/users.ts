@@ -12,7 +12,7 @@ import type { UserRecord } from '../store/port.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 
 function invalid(message: string): ApiError {
-  return new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${message}`);
+  return ApiError.because(Errors.INVALID_REQUEST, `${message}`);
 }
 
 export function toUserView(user: UserRecord): UserView {

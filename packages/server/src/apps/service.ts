@@ -23,7 +23,7 @@ const MAX_PAGES = 500;
 const PAGE_PATTERN = /^[A-Za-z0-9_\-./]{1,256}$/;
 
 function invalid(message: string): ApiError {
-  return new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${message}`);
+  return ApiError.because(Errors.INVALID_REQUEST, `${message}`);
 }
 
 export function toAppView(app: AppRecord, withSecret = false): AppView {

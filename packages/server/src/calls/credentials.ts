@@ -62,7 +62,7 @@ export async function verifyAppUserSig(
 }
 
 function invalid(message: string): ApiError {
-  return new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${message}`);
+  return ApiError.because(Errors.INVALID_REQUEST, `${message}`);
 }
 
 /**
@@ -72,16 +72,11 @@ function invalid(message: string): ApiError {
 export async function issueUserSig(ctx: Context, request: UserSigRequest): Promise<IssuedUserSig> {
   const { sdkAppId, userId } = request;
   const expire = request.expire ?? USERSIG_DEFAULT_EXPIRE_SECONDS;
-  if (!isUserId(userId))
-    throw new ApiError(
-      Errors.INVALID_USER_ID,
-      `${Errors.INVALID_USER_ID.message}: ${JSON.stringify(userId)}`,
-    );
+  if (!isUserId(userId)) throw ApiError.because(Errors.INVALID_USER_ID, `${JSON.stringify(userId)}`);
   if (!Number.isSafeInteger(expire) || expire < 1 || expire > USERSIG_MAX_EXPIRE_SECONDS)
     throw invalid(`expire must be a whole number of seconds from 1 to ${USERSIG_MAX_EXPIRE_SECONDS}`);
   const app = Number.isSafeInteger(sdkAppId) ? await ctx.store.apps.getBySdkAppId(sdkAppId) : undefined;
-  if (!app)
-    throw new ApiError(Errors.SDKAPPID_NOT_FOUND, `${Errors.SDKAPPID_NOT_FOUND.message}: ${sdkAppId}`);
+  if (!app) throw ApiError.because(Errors.SDKAPPID_NOT_FOUND, `${sdkAppId}`);
   const now = seconds(ctx.clock.now());
   const userSig = genUserSig({ sdkAppId, secretKey: app.rtcSecretKey, userId, expireSeconds: expire, now });
   return { sdkAppId, userId, expire, issuedAt: new Date(now * 1000).toISOString(), userSig };

@@ -31,11 +31,7 @@ interface InviteInput {
   callId: string | undefined;
 }
 
-const invalid = (detail: string) =>
-  new ApiError(
-    Errors.SIGNALING_INVALID_PARAMETERS,
-    `${Errors.SIGNALING_INVALID_PARAMETERS.message}: ${detail}`,
-  );
+const invalid = (detail: string) => ApiError.because(Errors.SIGNALING_INVALID_PARAMETERS, `${detail}`);
 
 /** Checks an invite command as it came off the wire; 6017 names what is wrong. */
 export function parseInvite(command: InviteCommand, self: string): InviteInput {

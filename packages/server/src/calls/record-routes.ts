@@ -24,8 +24,7 @@ const recordParams = { type: 'object', properties: { callId: { type: 'string' } 
 type ListQuery = { from?: unknown; to?: unknown; limit?: unknown; cursor?: unknown };
 const ok = { errcode: 0, errmsg: 'ok' } as const;
 
-const invalid = (detail: string) =>
-  new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${detail}`);
+const invalid = (detail: string) => ApiError.because(Errors.INVALID_REQUEST, `${detail}`);
 
 /** Unix seconds (WeChat's unit for times in its APIs), as the milliseconds the store keeps. */
 function seconds(value: unknown, name: string): number | undefined {

@@ -6,10 +6,9 @@ import {
   type CallRecordView,
   Errors,
 } from '@beckon/protocol';
+import { isoOrNull } from '../clock.js';
 import type { Context } from '../context.js';
 import type { CallRecord, CallRecordPosition } from '../store/port.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function toCallRecordView(call: CallRecord): CallRecordView {
   return {
@@ -20,8 +19,8 @@ export function toCallRecordView(call: CallRecord): CallRecordView {
     groupId: call.groupId,
     status: call.endedAt === null ? 'running' : 'ended',
     startedAt: new Date(call.startedAt).toISOString(),
-    connectedAt: iso(call.connectedAt),
-    endedAt: iso(call.endedAt),
+    connectedAt: isoOrNull(call.connectedAt),
+    endedAt: isoOrNull(call.endedAt),
     duration: call.duration,
     invitees: call.invitees.map((i) => ({
       userId: i.userId,
@@ -52,8 +51,7 @@ export interface CallRecordListQuery {
   cursor?: string;
 }
 
-const invalid = (detail: string) =>
-  new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${detail}`);
+const invalid = (detail: string) => ApiError.because(Errors.INVALID_REQUEST, `${detail}`);
 
 function instant(value: string | number | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -88,6 +86,6 @@ export async function listCallRecords(
 export async function getCallRecord(ctx: Context, appid: string, callId: string): Promise<CallRecordView> {
   const call = await ctx.store.calls.getCall(callId);
   if (!call || call.appid !== appid)
-    throw new ApiError(Errors.NOT_FOUND, `${Errors.NOT_FOUND.message}: no call with that callId in this app`);
+    throw ApiError.because(Errors.NOT_FOUND, `no call with that callId in this app`);
   return toCallRecordView(call);
 }

@@ -27,7 +27,7 @@ export interface PushConfigInput {
 const MAX_URL = 1024;
 
 function invalid(detail: string): ApiError {
-  return new ApiError(Errors.PUSH_CONFIG_INVALID, `${Errors.PUSH_CONFIG_INVALID.message}: ${detail}`);
+  return ApiError.because(Errors.PUSH_CONFIG_INVALID, `${detail}`);
 }
 
 /** Checks a configuration as WeChat's console does (spec §5.1), field by field, naming the first bad one. */

@@ -1,6 +1,7 @@
 import type { PushDeliveryStatus, PushDeliveryView } from '@beckon/protocol';
 import { openidFor } from '../accounts/openids.js';
 import { getApp } from '../apps/service.js';
+import { isoOrNull } from '../clock.js';
 import type { Context } from '../context.js';
 import type { PushDeliveryRecord } from '../store/port.js';
 
@@ -14,8 +15,6 @@ export interface PushLogQuery {
   /** The id the previous page ended with. */
   before?: number;
 }
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The openid a row goes to: stored by sends, derived for the rest (openids are a function of the user). */
 export async function recipientOf(ctx: Context, row: PushDeliveryRecord): Promise<string> {
@@ -40,8 +39,8 @@ export async function pushLog(ctx: Context, appid: string, query: PushLogQuery):
       lastStatus: r.lastStatus,
       lastError: r.lastError,
       createdAt: new Date(r.createdAt).toISOString(),
-      deliveredAt: iso(r.deliveredAt),
-      nextAttemptAt: iso(r.nextAttemptAt),
+      deliveredAt: isoOrNull(r.deliveredAt),
+      nextAttemptAt: isoOrNull(r.nextAttemptAt),
     })),
   );
 }

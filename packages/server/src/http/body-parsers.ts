@@ -24,9 +24,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
   const secureParse = app.getDefaultJsonParser('error', 'ignore');
   const parseJson = (text: string, done: Done) =>
     secureParse(undefined as never, text, (err: Error | null, body?: unknown) =>
-      err
-        ? done(new ApiError(Errors.DATA_FORMAT, `${Errors.DATA_FORMAT.message}: body is not JSON`))
-        : done(null, body),
+      err ? done(ApiError.because(Errors.DATA_FORMAT, `body is not JSON`)) : done(null, body),
     );
 
   // `curl -d '{…}'` labels JSON as a form: a form body that opens with `{` or `[` is read as JSON.

@@ -56,11 +56,11 @@ function toApiError(request: FastifyRequest, err: FastifyError): ApiError | unde
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return new ApiError(Errors.DATA_FORMAT, `${Errors.DATA_FORMAT.message}: ${err.message}`);
+      return ApiError.because(Errors.DATA_FORMAT, `${err.message}`);
   }
   // Any other 4xx from Fastify or a plugin is the client's doing: never report it as a server fault.
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    return new ApiError(Errors.INVALID_REQUEST, `${Errors.INVALID_REQUEST.message}: ${err.message}`);
+    return ApiError.because(Errors.INVALID_REQUEST, `${err.message}`);
   }
   return undefined;
 }

@@ -129,7 +129,7 @@ async function deliver(ctx: Context, app: AppRecord, message: MessageRecord): Pr
         continue;
     }
   }
-  throw new ApiError(Errors.SYSTEM_ERROR, `${Errors.SYSTEM_ERROR.message}: no unique msgid`);
+  throw ApiError.because(Errors.SYSTEM_ERROR, `no unique msgid`);
 }
 
 /**

@@ -79,6 +79,16 @@ export function operator(prefix: string) {
   return { dataDir, env, beckon, beckonJson, startServer };
 }
 
+/** The server's request log lines (pino JSON on its stdout) for `method url`. */
+export function requestLog(server: Server, method: string, url: string) {
+  return server
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { method?: string; url?: string; msg?: string })
+    .filter((l) => l.msg === 'request' && l.method === method && l.url === url);
+}
+
 /** Waits for what the server does on its own schedule (a log line, a delivery): polls `check` up to `ms`. */
 export async function eventually(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
   const until = Date.now() + ms;
