@@ -13,6 +13,8 @@ console.log('\n## Calling');
 await callsBench();
 console.log('\n## Call setup in Chromium');
 // In a network namespace holding only lo, as the browser tests: the media cannot take another interface.
-spawnSync('sh', ['scripts/in-loopback.sh', process.execPath, 'bench/call-setup.main.js'], {
+const callSetup = spawnSync('sh', ['scripts/in-loopback.sh', process.execPath, 'bench/call-setup.main.js'], {
   stdio: 'inherit',
 });
+// A section that failed (no namespace, a crash) fails the run, not only its printout.
+if (callSetup.status !== 0) process.exitCode = callSetup.status ?? 1;

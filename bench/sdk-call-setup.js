@@ -3,8 +3,6 @@
 // caller's first decoded frame of the callee's camera (getStats framesDecoded polled every 10 ms).
 import { startBeckon } from './lib.js';
 
-const WARM_UP = 3;
-
 async function post(beckon, path, body) {
   const res = await fetch(`${beckon.url}${path}`, {
     method: 'POST',
@@ -35,8 +33,8 @@ async function phone(context, beckon, sdkAppId, userID, { autoAccept }) {
   return page;
 }
 
-/** `samples` timings in ms (after WARM_UP unmeasured calls), one call at a time. */
-export async function sdkCallSetup({ browser, samples }) {
+/** `samples` timings in ms (after `warmUp` unmeasured calls), one call at a time. */
+export async function sdkCallSetup({ browser, samples, warmUp }) {
   const beckon = await startBeckon();
   const context = await browser.newContext();
   try {
@@ -44,7 +42,7 @@ export async function sdkCallSetup({ browser, samples }) {
     const caller = await phone(context, beckon, app.sdkAppId, 'alice', { autoAccept: false });
     const callee = await phone(context, beckon, app.sdkAppId, 'bob', { autoAccept: true });
     const timings = [];
-    for (let i = 0; i < WARM_UP + samples; i++) {
+    for (let i = 0; i < warmUp + samples; i++) {
       const ended = await callee.evaluate(() => window.ended);
       const ms = await caller.evaluate(async () => {
         const c = window.calling;
@@ -57,10 +55,11 @@ export async function sdkCallSetup({ browser, samples }) {
             if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
           });
           if (frames > 0) return performance.now() - start;
+          if (performance.now() - start > 10_000) throw new Error('no remote frame within 10 s');
           await new Promise((r) => setTimeout(r, 10));
         }
       });
-      if (i >= WARM_UP) timings.push(ms);
+      if (i >= warmUp) timings.push(ms);
       await caller.evaluate(() => window.calling.hangup());
       await callee.waitForFunction((n) => window.ended > n, ended);
     }

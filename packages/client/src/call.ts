@@ -35,8 +35,8 @@ export class CurrentCall {
     return !this.isGroup && this.members.size === 1 ? [...this.members][0] : undefined;
   }
 
-  /** People in the call or being rung into it, this user included. */
-  get size(): number {
-    return 1 + new Set([...this.members, ...this.ringing]).size;
+  /** People in the call or being rung into it, this user included, with `more` invited. */
+  sizeWith(more: string[]): number {
+    return 1 + new Set([...this.members, ...this.ringing, ...more]).size;
   }
 }

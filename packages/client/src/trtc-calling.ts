@@ -153,8 +153,7 @@ export class TRTCCalling {
     if (!call?.joined) return this.start(userIDList, type, groupID, true);
     if (!Array.isArray(userIDList) || userIDList.length === 0)
       throw this.reported(invalidArgument('name at least one user to invite'));
-    if (new Set([...call.members, ...call.ringing, ...userIDList]).size + 1 > MESH_MAX_USERS)
-      throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
+    this.refuseOverMesh(call.sizeWith(userIDList));
     const receipt = await this.request('call.invite', {
       invite: { userIDList, type: call.callType, callId: call.callId, ...(groupID ? { groupID } : {}) },
     });
@@ -277,8 +276,7 @@ export class TRTCCalling {
       throw this.fail(Errors.CALL_IN_PROGRESS.code, Errors.CALL_IN_PROGRESS.message);
     if (!Array.isArray(userIDList) || userIDList.length === 0)
       throw this.reported(invalidArgument('name at least one user to call'));
-    if (1 + new Set(userIDList).size > MESH_MAX_USERS)
-      throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
+    this.refuseOverMesh(1 + new Set(userIDList).size);
     this.state.status = 'calling';
     const starting = { early: [] as CallSignal[], hungUp: false };
     this.state.starting = starting;
@@ -314,8 +312,7 @@ export class TRTCCalling {
     const incoming = call?.incoming[0];
     if (!call || !incoming || call.joined)
       throw this.fail(Errors.SIGNALING_INVALID_INVITE_ID.code, 'no invitation to accept');
-    if (new Set([...incoming.userIDList, incoming.sponsor]).size > MESH_MAX_USERS)
-      throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
+    this.refuseOverMesh(new Set([...incoming.userIDList, incoming.sponsor]).size);
     await this.media.open(call.callType);
     if (this.state.call !== call) {
       // Cancelled (or timed out) while the camera opened: give the devices back.
@@ -379,6 +376,11 @@ export class TRTCCalling {
       return Promise.reject(this.fail(TRTC_CALLING_ERROR.USER_NOT_LOGGED_IN, 'log in first'));
     return this.signaling.request(type, fields);
   };
+
+  /** 94004 (as ERROR too) before anything is sent, when `people` (this user included) overflow the mesh. */
+  private refuseOverMesh(people: number): void {
+    if (people > MESH_MAX_USERS) throw this.fail(Errors.CALL_MESH_FULL.code, Errors.CALL_MESH_FULL.message);
+  }
 
   /** An error to throw, reported as ERROR first. */
   private fail(code: number, msg: string): CallingError {

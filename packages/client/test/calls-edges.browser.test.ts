@@ -3,32 +3,21 @@
  * racing each other, requests made while the socket is down, the mesh limit, devices. Page-side helpers:
  * pages/edges.js.
  */
-import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { CallingClient } from '../../server/src/gateway/test-support/calling-client.js';
-import { eventually, launchChromium } from './support/browser.js';
-import { Phone } from './support/phones.js';
-import { type BrowserTestServer, startBrowserTestServer } from './support/server.js';
+import { eventually } from './support/eventually.js';
+import type { Phone } from './support/phones.js';
 import { tcpProxy } from './support/tcp-proxy.js';
-import { answered } from './support/world.js';
+import { answered, browserWorld } from './support/world.js';
 
-let server: BrowserTestServer;
-let browser: Browser;
+const world = browserWorld({ gateway: { resumeGraceMs: 15_000 } });
 let proxy: Awaited<ReturnType<typeof tcpProxy>>;
-const phones: Phone[] = [];
 const clients: CallingClient[] = [];
 beforeAll(async () => {
-  server = await startBrowserTestServer({ gateway: { resumeGraceMs: 15_000 } });
-  proxy = await tcpProxy(Number(new URL(server.url).port));
-  browser = await launchChromium();
+  proxy = await tcpProxy(Number(new URL(world.server.url).port));
 });
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const p of phones.splice(0)) await p.close();
+afterAll(() => proxy?.close());
+afterEach(() => {
   for (const c of clients.splice(0)) c.ws.terminate();
 });
 
@@ -36,20 +25,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A logged-in page with pages/edges.js loaded; `via` the proxy for one whose network the test cuts. */
 async function phone(userID: string, via?: string): Promise<Phone> {
-  const p = await Phone.open(browser, server, userID, true, via);
-  phones.push(p);
-  await p.page.addScriptTag({ url: server.page('edges.js') });
+  const p = await world.phone(userID, true, via);
+  await p.page.addScriptTag({ url: world.server.page('edges.js') });
   return p;
 }
 
 /** Another user as a raw `/ws` client (no media), for calls bigger than the pages worth opening. */
 async function raw(userId: string): Promise<CallingClient> {
-  const c = await CallingClient.online(
-    server.server.app,
-    server.sdkAppId,
-    userId,
-    await server.userSig(userId),
-  );
+  const { server, sdkAppId } = world.server;
+  const c = await CallingClient.online(server.app, sdkAppId, userId, await world.server.userSig(userId));
   clients.push(c);
   return c;
 }

@@ -5,7 +5,8 @@
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/browser.js';
+import { eventually } from './support/eventually.js';
 import { browserWorld } from './support/world.js';
 
 const world = browserWorld();

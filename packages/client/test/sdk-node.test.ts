@@ -4,58 +4,18 @@
  * WebRTC is missing). Media is the browser tests' (*.browser.test.ts).
  */
 import { TRTC_CALLING_ERROR } from '@beckon/protocol';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import WebSocket from 'ws';
-import { issueUserSig } from '../../server/src/calls/credentials.js';
-import { CallingClient } from '../../server/src/gateway/test-support/calling-client.js';
-import { type TestServer, testServer } from '../../server/src/test-support/harness.js';
+import { describe, expect, test } from 'vitest';
 import TRTCCalling from '../src/index.js';
+import { codeOf, nodeWorld } from './support/node-world.js';
 import { tcpProxy } from './support/tcp-proxy.js';
 
-// Node 20 has no WebSocket global; ws speaks the same API (onopen, onmessage, onclose, readyState).
-(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
-
-let s: TestServer;
-let sdkAppId: number;
-let server: string;
-const sdks: TRTCCalling[] = [];
-const clients: CallingClient[] = [];
-beforeEach(async () => {
-  s = await testServer({ gateway: { resumeGraceMs: 5_000 } });
-  sdkAppId = ((await s.newApp()) as unknown as { sdkAppId: number }).sdkAppId;
-  server = await s.app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterEach(async () => {
-  for (const sdk of sdks.splice(0)) await sdk.logout().catch(() => {});
-  for (const c of clients.splice(0)) c.ws.terminate();
-  await s.close();
-});
-
-const sig = async (userId: string) => (await issueUserSig(s.ctx, { sdkAppId, userId })).userSig;
-
-/** A TRTCCalling logged in as `userID`, recording every event it emits. */
-async function sdkFor(userID: string) {
-  const sdk = new TRTCCalling({ SDKAppID: sdkAppId, server });
-  sdks.push(sdk);
-  const events: { event: string; payload: unknown }[] = [];
-  for (const event of new Set(Object.values(TRTCCalling.EVENT)))
-    sdk.on(event, (payload: unknown) => events.push({ event, payload }));
-  await sdk.login({ userID, userSig: await sig(userID) });
-  return { sdk, events };
-}
-
-async function until<T>(get: () => T | undefined, ms = 3000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const world = nodeWorld();
+const { sdkFor, raw, sig } = world;
 
 describe('the component', () => {
   test('imports in Node without a DOM; EVENT has Tencent’s keys and strings', () => {
+    // Tencent's strings written out here, not read from protocol's TRTC_CALLING_EVENT: pages compare against
+    // them, so a change there must fail this test.
     expect(TRTCCalling.EVENT).toMatchObject({
       ERROR: 'onError',
       SDK_READY: 'sdkReady',
@@ -101,16 +61,11 @@ describe('login', () => {
   test('SDK_READY after the server took the userSig; refusals carry their codes', async () => {
     const { events } = await sdkFor('alice');
     expect(events.map((e) => e.event)).toEqual(['sdkReady']);
-    const codeOf = (p: Promise<unknown>) =>
-      p.then(
-        () => 0,
-        (e: { code: number }) => e.code,
-      );
-    const sdk = new TRTCCalling({ SDKAppID: sdkAppId, server });
+    const sdk = new TRTCCalling({ SDKAppID: world.sdkAppId, server: world.url });
     expect(await codeOf(sdk.login({ userID: '', userSig: 'x' }))).toBe(TRTC_CALLING_ERROR.NO_IDENTIFIER);
     expect(await codeOf(sdk.login({ userID: 'bob', userSig: '' }))).toBe(TRTC_CALLING_ERROR.NO_USER_SIG);
     expect(await codeOf(sdk.login({ userID: 'bob', userSig: await sig('carol') }))).toBe(70013);
-    const noApp = new TRTCCalling({ SDKAppID: 0, server });
+    const noApp = new TRTCCalling({ SDKAppID: 0, server: world.url });
     expect(await codeOf(noApp.login({ userID: 'bob', userSig: 'x' }))).toBe(TRTC_CALLING_ERROR.NO_SDK_APPID);
   });
 
@@ -125,11 +80,10 @@ describe('login', () => {
 
 describe('invitations', () => {
   test('INVITED carries Tencent’s payload; reject() reaches the caller as onReject', async () => {
-    const alice = await CallingClient.online(s.app, sdkAppId, 'alice', await sig('alice'));
-    clients.push(alice);
-    const { sdk, events } = await sdkFor('bob');
+    const alice = await raw('alice');
+    const { sdk, waitFor } = await sdkFor('bob');
     const receipt = await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 2 } });
-    const invited = await until(() => events.find((e) => e.event === 'onInvited'));
+    const invited = await waitFor('onInvited');
     expect(invited.payload).toEqual({
       sponsor: 'alice',
       userIDList: ['bob'],
@@ -144,15 +98,12 @@ describe('invitations', () => {
   });
 
   test('a cancelled invitation: CALLING_CANCEL and back to idle', async () => {
-    const alice = await CallingClient.online(s.app, sdkAppId, 'alice', await sig('alice'));
-    clients.push(alice);
-    const { sdk, events } = await sdkFor('bob');
+    const alice = await raw('alice');
+    const { sdk, waitFor } = await sdkFor('bob');
     const { inviteID } = await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });
-    await until(() => events.find((e) => e.event === 'onInvited'));
+    await waitFor('onInvited');
     await alice.request('call.cancel', { inviteID });
-    expect((await until(() => events.find((e) => e.event === 'onCallingCancel'))).payload).toMatchObject({
-      inviteID,
-    });
+    expect((await waitFor('onCallingCancel')).payload).toMatchObject({ inviteID });
     expect(sdk.getCallStatus()).toBe('idle');
   });
 });
@@ -161,32 +112,27 @@ describe('the connection', () => {
   test('a second login of the same user: the first hears KICKED_OUT', async () => {
     const first = await sdkFor('bob');
     await sdkFor('bob');
-    expect((await until(() => first.events.find((e) => e.event === 'onKickedOut'))).payload).toEqual({
+    expect((await first.waitFor('onKickedOut')).payload).toEqual({
       reason: 'multipleAccount',
     });
   });
 
   test('after a drop it reconnects and resumes: an invitation made meanwhile still rings', async () => {
-    const proxy = await tcpProxy(Number(new URL(server).port));
-    const bob = new TRTCCalling({ SDKAppID: sdkAppId, server: proxy.url });
-    sdks.push(bob);
-    const events: string[] = [];
-    for (const event of new Set(Object.values(TRTCCalling.EVENT))) bob.on(event, () => events.push(event));
-    await bob.login({ userID: 'bob', userSig: await sig('bob') });
+    const proxy = await tcpProxy(Number(new URL(world.url).port));
+    world.closeAfter(proxy.close);
+    const { sdk: bob, events, waitFor } = await sdkFor('bob', proxy.url);
     const session = () =>
       (bob as unknown as { signaling: { session: { sessionId: string; resumed: boolean } } }).signaling
         .session;
     const { sessionId } = session();
     proxy.cut(); // the network drops; the server holds bob's session for the grace
-    const alice = await CallingClient.online(s.app, sdkAppId, 'alice', await sig('alice'));
-    clients.push(alice);
+    const alice = await raw('alice');
     await alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });
-    await until(() => (events.includes('onInvited') ? true : undefined), 8000);
-    expect(events).toEqual(['sdkReady', 'onInvited']);
+    await waitFor('onInvited', 8000);
+    expect(events.map((e) => e.event)).toEqual(['sdkReady', 'onInvited']);
     expect(session()).toMatchObject({ sessionId, resumed: true });
-    expect(s.app.gateway.stats().callSessions).toBe(2);
+    expect(world.beckon.app.gateway.stats().callSessions).toBe(2);
     await bob.reject();
     expect(await alice.signal('onReject')).toMatchObject({ userID: 'bob' });
-    await proxy.close();
   });
 });

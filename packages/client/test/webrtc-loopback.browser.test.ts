@@ -2,7 +2,8 @@
 // plain RTCPeerConnection call between them (no SDK) whose video each side decodes, over loopback only.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, interfaceNames, launchChromium, openPages } from './support/browser.js';
+import { interfaceNames, launchChromium, openPages } from './support/browser.js';
+import { eventually } from './support/eventually.js';
 import { type BrowserTestServer, startBrowserTestServer } from './support/server.js';
 
 /** What pages/raw-peer.js puts on the page's window. */

@@ -70,10 +70,7 @@ class Peer {
           t.sender.setStreams?.(this.mesh.local);
         }
         await this.pc.setLocalDescription(await this.pc.createAnswer());
-        this.mesh.events.send(this.userId, {
-          kind: 'description',
-          description: this.pc.localDescription!.toJSON(),
-        });
+        this.sendDescription();
       }
       for (const candidate of this.early.splice(0)) await this.pc.addIceCandidate(candidate);
     });
@@ -95,6 +92,10 @@ class Peer {
 
   private async offer(): Promise<void> {
     await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.sendDescription();
+  }
+
+  private sendDescription(): void {
     this.mesh.events.send(this.userId, {
       kind: 'description',
       description: this.pc.localDescription!.toJSON(),

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { eventually, openPages } from './browser.js';
+import { openPages } from './browser.js';
+import { eventually } from './eventually.js';
 import type { BrowserTestServer } from './server.js';
 
 export interface PhoneEvent {
