@@ -123,5 +123,65 @@ export function messagesConformance(f: StoreFixture): void {
       expect(await f.store.messages.markAllRead(user.id, T0 + 300)).toBe(4);
       expect(await f.store.messages.unreadCount(user.id)).toBe(0);
     });
+
+    test('inbox order holds for msgids that arrive late, between and below the others, and duplicates', async () => {
+      const { app, user, remaining } = await withGrants(f.store, 10);
+      const id = (n: number) => 2n ** 60n + BigInt(n);
+      for (const n of [10, 20, 30, 25, 5, 15, 1])
+        expect(await f.store.messages.deliver(message(app.appid, user.id, n), DAY, NO_CAP)).toBe('delivered');
+      for (const n of [25, 1, 30])
+        expect(await f.store.messages.deliver(message(app.appid, user.id, n), DAY, NO_CAP)).toBe(
+          'duplicate-msgid',
+        );
+      expect(await remaining()).toBe(3);
+      const all = await f.store.messages.inbox(user.id, 100);
+      expect(all.map((m) => m.msgid)).toEqual([30, 25, 20, 15, 10, 5, 1].map(id));
+      // Every card is whole, not only its id.
+      expect(all[1]).toEqual(message(app.appid, user.id, 25));
+      // Pages of 3 walk the same order without gaps or repeats.
+      const paged: bigint[] = [];
+      let before: bigint | undefined;
+      for (;;) {
+        const page = await f.store.messages.inbox(user.id, 3, before);
+        if (page.length === 0) break;
+        paged.push(...page.map((m) => m.msgid));
+        before = page.at(-1)!.msgid;
+      }
+      expect(paged).toEqual(all.map((m) => m.msgid));
+      expect(await f.store.messages.unreadCount(user.id)).toBe(7);
+    });
+
+    test('a cursor that is not one of the user’s cards is a bound: the cards below it', async () => {
+      const { app, user } = await withGrants(f.store, 3);
+      for (const n of [10, 20, 30])
+        await f.store.messages.deliver(message(app.appid, user.id, n), DAY, NO_CAP);
+      const below = async (n: number) =>
+        (await f.store.messages.inbox(user.id, 10, 2n ** 60n + BigInt(n))).map((m) =>
+          Number(m.msgid - 2n ** 60n),
+        );
+      expect(await below(25)).toEqual([20, 10]);
+      expect(await below(31)).toEqual([30, 20, 10]);
+      expect(await below(10)).toEqual([]);
+      expect(await below(5)).toEqual([]);
+      expect(await f.store.messages.inbox('nobody', 10)).toEqual([]);
+      expect(await f.store.messages.unreadCount('nobody')).toBe(0);
+    });
+
+    test('mark all read counts only the unread cards, wherever they are, and later sends count again', async () => {
+      const { app, user } = await withGrants(f.store, 6);
+      const id = (n: number) => 2n ** 60n + BigInt(n);
+      for (const n of [1, 2, 3, 4, 5])
+        await f.store.messages.deliver(message(app.appid, user.id, n), DAY, NO_CAP);
+      expect(await f.store.messages.markRead(user.id, id(5), T0 + 1)).toBe(true);
+      expect(await f.store.messages.markRead(user.id, id(2), T0 + 1)).toBe(true);
+      expect(await f.store.messages.unreadCount(user.id)).toBe(3);
+      expect(await f.store.messages.markAllRead(user.id, T0 + 2)).toBe(3);
+      const read = await f.store.messages.inbox(user.id, 10);
+      expect(read.map((m) => m.readAt)).toEqual([T0 + 1, T0 + 2, T0 + 2, T0 + 1, T0 + 2]);
+      expect(await f.store.messages.markAllRead(user.id, T0 + 3)).toBe(0);
+      await f.store.messages.deliver(message(app.appid, user.id, 6), DAY, NO_CAP);
+      expect(await f.store.messages.unreadCount(user.id)).toBe(1);
+      expect(await f.store.messages.markAllRead('nobody', T0)).toBe(0);
+    });
   });
 }

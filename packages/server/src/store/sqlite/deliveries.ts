@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeliverResult, MessageRecord, SentFact } from '../port.js';
+import { InboxChain } from './inbox-chain.js';
 import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
 
@@ -32,6 +33,7 @@ interface DailyCount {
  */
 export class Deliveries {
   private readonly sql;
+  private readonly inboxes;
   /** Committed sends per `appid\nday`. */
   private readonly dailyCounts = new Map<string, number>();
   /** Called inside the batch's transaction, better-sqlite3 runs it as a savepoint. */
@@ -43,6 +45,7 @@ export class Deliveries {
     private readonly outbox?: OutboxWriter,
   ) {
     this.sql = statements(db);
+    this.inboxes = new InboxChain(db);
     this.deliverInSavepoint = db.transaction((m: MessageRecord) => this.deliverOne(m));
   }
 
@@ -97,7 +100,8 @@ export class Deliveries {
 
   /**
    * One delivery inside its savepoint: a refusal writes nothing (the grant's WHERE clause is the check, so
-   * it never goes below zero; the rare duplicate msgid gives back what it spent).
+   * it never goes below zero; the rare duplicate msgid gives back what it spent). The card joins its
+   * user's inbox chain.
    */
   private deliverOne(m: MessageRecord): DeliverResult {
     // One-time: spend one. Long-term: only read (an UPDATE that changes nothing still rewrites the row).
@@ -113,26 +117,7 @@ export class Deliveries {
          WHERE appid = ? AND user_id = ? AND template_id = ? AND template_type = 3 AND active = 1`,
       ).get(m.appid, m.userId, m.templateId) !== undefined;
     if (!allowed) return 'no-grant';
-    const inserted = this.sql(
-      `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
-         miniprogram_state, created_at, read_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msgid) DO NOTHING`,
-    ).run(
-      m.msgid,
-      m.appid,
-      m.userId,
-      m.openid,
-      m.templateId,
-      m.appName,
-      m.title,
-      JSON.stringify(m.rows),
-      m.page,
-      m.lang,
-      m.miniprogramState,
-      m.createdAt,
-      m.readAt,
-    );
-    if (inserted.changes !== 1) {
+    if (!this.inboxes.append(m)) {
       if (spent) {
         this.sql(
           'UPDATE grants SET remaining = remaining + 1 WHERE appid = ? AND user_id = ? AND template_id = ?',

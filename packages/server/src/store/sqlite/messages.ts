@@ -1,24 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { DeliverResult, MessageRecord, MessageStore } from '../port.js';
 import { Deliveries, type Delivery, type DeliveryOutcome } from './deliveries.js';
+import { InboxChain, type MessageRow } from './inbox-chain.js';
 import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
-
-interface MessageRow {
-  msgid: bigint;
-  appid: string;
-  user_id: string;
-  openid: string;
-  template_id: string;
-  app_name: string;
-  title: string;
-  rows: string;
-  page: string | null;
-  lang: MessageRecord['lang'];
-  miniprogram_state: MessageRecord['miniprogramState'];
-  created_at: bigint;
-  read_at: bigint | null;
-}
 
 const toMessage = (r: MessageRow): MessageRecord => ({
   msgid: r.msgid,
@@ -42,12 +27,14 @@ export class SqliteMessages implements MessageStore {
   private readonly big;
 
   private readonly deliveries;
+  private readonly inboxes;
 
   constructor(
     private readonly db: Database.Database,
     outbox?: OutboxWriter,
   ) {
     this.deliveries = new Deliveries(db, outbox);
+    this.inboxes = new InboxChain(db);
     this.sql = statements(db);
     const plain = this.sql;
     this.big = (text: string) => plain(text).safeIntegers(true);
@@ -92,43 +79,20 @@ export class SqliteMessages implements MessageStore {
   }
 
   async inbox(userId: string, limit: number, before?: bigint): Promise<MessageRecord[]> {
-    const rows = (
-      before === undefined
-        ? this.big('SELECT * FROM messages WHERE user_id = ? ORDER BY msgid DESC LIMIT ?').all(userId, limit)
-        : this.big('SELECT * FROM messages WHERE user_id = ? AND msgid < ? ORDER BY msgid DESC LIMIT ?').all(
-            userId,
-            before,
-            limit,
-          )
-    ) as MessageRow[];
-    return rows.map(toMessage);
+    return this.inboxes.page(userId, limit, before).map(toMessage);
   }
 
   async unreadCount(userId: string): Promise<number> {
-    return this.sql('SELECT count(*) FROM messages WHERE user_id = ? AND read_at IS NULL')
-      .pluck()
-      .get(userId) as number;
+    return this.inboxes.unread(userId);
   }
 
   async markRead(userId: string, msgid: bigint, at: number): Promise<boolean> {
     // IMMEDIATE: it reads then writes, and another connection may commit in between (the CLI's).
-    return this.db
-      .transaction(() => {
-        const exists = this.sql('SELECT 1 FROM messages WHERE user_id = ? AND msgid = ?').get(userId, msgid);
-        if (!exists) return false;
-        this.sql('UPDATE messages SET read_at = ? WHERE user_id = ? AND msgid = ? AND read_at IS NULL').run(
-          at,
-          userId,
-          msgid,
-        );
-        return true;
-      })
-      .immediate();
+    return this.db.transaction(() => this.inboxes.markRead(userId, msgid, at)).immediate();
   }
 
   async markAllRead(userId: string, at: number): Promise<number> {
-    return this.sql('UPDATE messages SET read_at = ? WHERE user_id = ? AND read_at IS NULL').run(at, userId)
-      .changes;
+    return this.db.transaction(() => this.inboxes.markAllRead(userId, at)).immediate();
   }
 }
 

@@ -147,3 +147,48 @@ test('migration 6: apps made before it get a unique SDKAppID and an RTC secret k
     rows.map((r) => r.rtc_secret_key),
   );
 });
+
+test('migration 10: inboxes written before it read the same after, in order, with their unread counts', async () => {
+  migrateUpTo(9);
+  db.prepare(
+    `INSERT INTO apps (appid, secret, name, type, original_id, owner, created_at)
+       VALUES ('wx0000000000000001', 's', 'App', 'miniprogram', 'gh_000000000000', 'default', 1)`,
+  ).run();
+  const user = db.prepare(
+    "INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES (?, ?, '', '', 1)",
+  );
+  for (const id of ['ann', 'bob', 'cy']) user.run(id, id);
+  const message = db.prepare(
+    `INSERT INTO messages (msgid, appid, user_id, openid, template_id, app_name, title, rows, page, lang,
+       miniprogram_state, created_at, read_at)
+     VALUES (?, 'wx0000000000000001', ?, 'o', 't', 'App', 'Title', '[]', NULL, 'zh_CN', 'formal', 1, ?)`,
+  );
+  const id = (n: number) => 2n ** 60n + BigInt(n);
+  // Interleaved users, inserted out of msgid order, some read.
+  const rows: [number, string, number | null][] = [
+    [5, 'ann', null],
+    [2, 'bob', 9],
+    [1, 'ann', 9],
+    [7, 'ann', null],
+    [3, 'bob', null],
+    [4, 'ann', 9],
+  ];
+  for (const [n, userId, readAt] of rows) message.run(id(n), userId, readAt);
+
+  migrate(db);
+
+  const { SqliteMessages } = await import('./messages.js');
+  const messages = new SqliteMessages(db);
+  const inbox = async (userId: string) =>
+    (await messages.inbox(userId, 10)).map((m) => Number(m.msgid - id(0)));
+  expect(await inbox('ann')).toEqual([7, 5, 4, 1]);
+  expect(await inbox('bob')).toEqual([3, 2]);
+  expect(await inbox('cy')).toEqual([]);
+  expect(await messages.unreadCount('ann')).toBe(2);
+  expect(await messages.unreadCount('bob')).toBe(1);
+  expect((await messages.inbox('ann', 2, id(5))).map((m) => Number(m.msgid - id(0)))).toEqual([4, 1]);
+  // The per-user indexes are gone: the chain replaced them.
+  const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+  expect(indexes).not.toContain('messages_inbox');
+  expect(indexes).not.toContain('messages_unread');
+});

@@ -300,6 +300,27 @@ export const migrations: Migration[] = [
       CREATE TABLE call_nodes (node_id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL);
     `,
   },
+  {
+    id: 10,
+    name: 'inboxes as chains: each card names the user’s previous one; head and unread count per user',
+    // Built from the two per-user indexes while they still exist, then they go: a send then writes one small
+    // inbox row where it wrote two index entries (see inbox-chain.ts).
+    sql: `
+      ALTER TABLE messages ADD COLUMN previous_msgid INTEGER;
+      UPDATE messages SET previous_msgid = (
+        SELECT max(p.msgid) FROM messages p WHERE p.user_id = messages.user_id AND p.msgid < messages.msgid
+      );
+      CREATE TABLE inboxes (
+        user_id TEXT PRIMARY KEY REFERENCES users(id),
+        newest_msgid INTEGER NOT NULL,
+        unread INTEGER NOT NULL CHECK (unread >= 0)
+      ) WITHOUT ROWID;
+      INSERT INTO inboxes (user_id, newest_msgid, unread)
+        SELECT user_id, max(msgid), sum(read_at IS NULL) FROM messages GROUP BY user_id;
+      DROP INDEX messages_inbox;
+      DROP INDEX messages_unread;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */
