@@ -117,11 +117,19 @@ export function parseWordList(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
+/** One pattern that finds any of `words` (none: never matches), taken literally. */
+const anyOf = (words: Iterable<string>, around = (alternatives: string) => alternatives): RegExp => {
+  const alternatives = [...words].map(escapeRegExp).join('|');
+  return alternatives === '' ? /(?!)/ : new RegExp(around(`(?:${alternatives})`));
+};
+
+const QR_PAYLOAD = anyOf(QR_PAYLOADS);
+
 export class ContentPolicy {
   /** ASCII words, matched as whole words. */
-  private readonly asciiWords: RegExp | undefined;
-  /** Other words, matched anywhere (also with white space removed from both). */
-  private readonly otherWords: { word: string; squeezed: string }[];
+  private readonly asciiWords: RegExp;
+  /** Other words, matched anywhere (also with white space removed from the value). */
+  private readonly otherWords: RegExp;
 
   constructor(words: Iterable<string>) {
     const ascii = new Set<string>();
@@ -129,27 +137,29 @@ export class ContentPolicy {
     for (const raw of words) {
       const word = normalise(raw);
       if (word === '') continue;
-      (isPlainAscii(word) ? ascii : other).add(word);
+      if (isPlainAscii(word)) ascii.add(word);
+      else other.add(word.replace(/ /g, ''));
     }
-    this.asciiWords =
-      ascii.size > 0
-        ? new RegExp(`(?<![a-z0-9])(?:${[...ascii].map(escapeRegExp).join('|')})(?![a-z0-9])`)
-        : undefined;
-    this.otherWords = [...other].map((word) => ({ word, squeezed: word.replace(/ /g, '') }));
+    // One pattern per kind, not a loop over the list: the check runs on every value of every send.
+    this.asciiWords = anyOf(ascii, (words) => `(?<![a-z0-9])${words}(?![a-z0-9])`);
+    this.otherWords = anyOf(other);
   }
 
   /** The first reason `text` may not be sent, or undefined when it may. */
   violation(text: string): Violation | undefined {
     const value = normalise(text);
-    const qr = QR_PAYLOADS.find((p) => value.includes(p));
-    if (qr) return { kind: 'qr', match: qr };
-    const link = SCHEME.exec(value) ?? WWW.exec(value) ?? DOMAIN.exec(value) ?? CHINESE_DOMAIN.exec(value);
-    if (link) return { kind: 'link', match: link[0] };
-    const ascii = this.asciiWords?.exec(value);
-    if (ascii) return { kind: 'word', match: ascii[0] };
-    const squeezed = value.replace(/ /g, '');
-    const other = this.otherWords.find((w) => value.includes(w.word) || squeezed.includes(w.squeezed));
-    if (other) return { kind: 'word', match: other.word };
+    // Every QR payload and every link has a dot or a `://`; most values (names, times, counts) have neither.
+    if (value.includes('.') || value.includes('://')) {
+      const qr = QR_PAYLOAD.exec(value);
+      if (qr) return { kind: 'qr', match: qr[0] };
+      const link = SCHEME.exec(value) ?? WWW.exec(value) ?? DOMAIN.exec(value) ?? CHINESE_DOMAIN.exec(value);
+      if (link) return { kind: 'link', match: link[0] };
+    }
+    const word =
+      this.asciiWords.exec(value) ??
+      this.otherWords.exec(value) ??
+      (value.includes(' ') ? this.otherWords.exec(value.replace(/ /g, '')) : null);
+    if (word) return { kind: 'word', match: word[0] };
     return undefined;
   }
 }
