@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { resolveAdminToken } from './admin-token.js';
 import type { Config } from './config.js';
 import { PushDispatcher } from './events/dispatcher.js';
+import { turnBatchedLog } from './http/log-stream.js';
 import { openContext } from './runtime.js';
 import { buildServer } from './server.js';
 
@@ -15,7 +16,7 @@ export async function start(config: Config): Promise<void> {
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const app = await buildServer(ctx, {
     adminToken: admin.token,
-    logger: { level: process.env.BECKON_LOG_LEVEL ?? 'info' },
+    logger: { level: process.env.BECKON_LOG_LEVEL ?? 'info', stream: turnBatchedLog() },
   });
   // Message push: sends the outbox (events/dispatcher.ts); stopped before the store closes under it.
   const dispatcher = new PushDispatcher(ctx, { log: app.log });

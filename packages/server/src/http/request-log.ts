@@ -2,11 +2,23 @@ import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
 const SECRET_PARAMS = new Set(['access_token', 'secret', 'js_code', 'token']);
 
+/** A query of plain names and values only: nothing in it is encoded, so its names read as written. */
+const PLAIN_QUERY = /^[\w.=&-]*$/;
+
 /** The url with secret query values masked, judged by the decoded names (`%73ecret` is `secret` too). */
 function redact(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const params = new URLSearchParams(url.slice(q + 1));
+  const query = url.slice(q + 1);
+  // The usual query (`access_token=…` on every open API call) is masked as written, without a parser.
+  if (PLAIN_QUERY.test(query)) {
+    const masked = query.split('&').map((pair) => {
+      const name = pair.split('=', 1)[0]!;
+      return SECRET_PARAMS.has(name) ? `${name}=***` : pair;
+    });
+    return `${url.slice(0, q)}?${masked.join('&')}`;
+  }
+  const params = new URLSearchParams(query);
   for (const name of new Set(params.keys())) if (SECRET_PARAMS.has(name)) params.set(name, '***');
   return `${url.slice(0, q)}?${params}`;
 }
