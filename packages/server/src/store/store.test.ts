@@ -35,6 +35,27 @@ storeConformance(
 
 storeConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
 
+// The built adapter commits sends on its writer thread (sqlite/delivery-thread.ts), which only the build
+// has: the same suite runs against it too. `npm test` builds first; after editing, `npm run build`.
+const built = new URL('../../dist/store/sqlite/index.js', import.meta.url);
+const { openSqliteStore: openBuiltStore } = (await import(built.href)) as typeof import('./sqlite/index.js');
+storeConformance(
+  'sqlite file, sends on the writer thread (built)',
+  () => {
+    const file = join(root, `store-${++opened}`, 'beckon.db');
+    const store = openBuiltStore(file);
+    files.set(store, file);
+    return store;
+  },
+  {
+    reopen: (closed) => {
+      const file = files.get(closed);
+      if (!file) throw new Error('reopen: not a store of this adapter');
+      return openBuiltStore(file);
+    },
+  },
+);
+
 if (!process.env.DATABASE_URL) {
   test.skip('postgres: DATABASE_URL not set', () => {});
 } else {

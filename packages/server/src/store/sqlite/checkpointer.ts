@@ -8,7 +8,7 @@ const CHECKPOINT_INTERVAL_MS = 200;
  * The writer checkpoints by itself only when the WAL passes this many pages (~40 MiB): under a load that
  * never pauses the background checkpoints can never let the WAL start over, and this bounds its size.
  */
-const WRITER_CHECKPOINT_PAGES = 10_000;
+export const WRITER_CHECKPOINT_PAGES = 10_000;
 
 /*
  * The worker is plain CommonJS run from a string, so it works the same from the sources (tests) and the

@@ -4,11 +4,13 @@ import { InboxChain } from './inbox-chain.js';
 import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
 
-/** One send's write, as `MessageStore.deliver` receives it. */
+/** One send's write, as `MessageStore.deliver` receives it; plain data, so it can cross to a thread. */
 export interface Delivery {
   m: MessageRecord;
   day: string;
   dailyCap: number;
+  /** The app has message push on: the sent event is written with the message. */
+  push: boolean;
 }
 
 /** Per delivery of a batch: its result, or the error that undid it (and only it). */
@@ -46,7 +48,7 @@ export class Deliveries {
   ) {
     this.sql = statements(db);
     this.inboxes = new InboxChain(db);
-    this.deliverInSavepoint = db.transaction((m: MessageRecord) => this.deliverOne(m));
+    this.deliverInSavepoint = db.transaction((m: MessageRecord, push: boolean) => this.deliverOne(m, push));
   }
 
   /** Commits the batch and answers per delivery; throws (committing nothing) when the transaction fails. */
@@ -56,7 +58,7 @@ export class Deliveries {
     const counts = new Map<string, DailyCount>();
     this.db
       .transaction(() => {
-        for (const { m, day, dailyCap } of batch) {
+        for (const { m, day, dailyCap, push } of batch) {
           const count = this.dailyCount(counts, m.appid, day);
           if (count.sent >= dailyCap) {
             outcomes.push('daily-cap');
@@ -64,7 +66,7 @@ export class Deliveries {
           }
           try {
             // A savepoint: a delivery that fails half way (a constraint, an I/O error) undoes only itself.
-            const outcome = this.deliverInSavepoint(m);
+            const outcome = this.deliverInSavepoint(m, push);
             if (outcome === 'delivered') count.sent++;
             outcomes.push(outcome);
           } catch (err) {
@@ -103,7 +105,7 @@ export class Deliveries {
    * it never goes below zero; the rare duplicate msgid gives back what it spent). The card joins its
    * user's inbox chain.
    */
-  private deliverOne(m: MessageRecord): DeliverResult {
+  private deliverOne(m: MessageRecord, push: boolean): DeliverResult {
     // One-time: spend one. Long-term: only read (an UPDATE that changes nothing still rewrites the row).
     const spent =
       this.sql(
@@ -125,7 +127,7 @@ export class Deliveries {
       }
       return 'duplicate-msgid';
     }
-    if (this.outbox?.enabled(m.appid)) {
+    if (push && this.outbox) {
       const data: SentFact[] = [{ templateId: m.templateId, msgid: m.msgid.toString() }];
       this.outbox.write({
         appid: m.appid,

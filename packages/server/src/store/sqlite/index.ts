@@ -35,17 +35,19 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(db, file);
   const push = new SqlitePush(db);
+  const messages = new SqliteMessages(db, push.outbox, file);
   return {
     apps: new SqliteApps(db),
     tokens: new SqliteTokens(db),
     accounts: new SqliteAccounts(db),
     templates: new SqliteTemplates(db),
     consent: new SqliteConsent(db, push.outbox),
-    messages: new SqliteMessages(db, push.outbox),
+    messages,
     push,
     calls: new SqliteCalls(db, push.outbox),
     settings: new SqliteSettings(db),
     async close() {
+      await messages.close();
       await checkpointer?.stop();
       if (db.open) db.close();
     },

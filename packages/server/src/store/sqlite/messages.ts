@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DeliverResult, MessageRecord, MessageStore } from '../port.js';
-import { Deliveries, type Delivery, type DeliveryOutcome } from './deliveries.js';
+import type { Delivery } from './deliveries.js';
+import { type DeliveryWriter, deliveryWriter } from './delivery-thread.js';
 import { InboxChain, type MessageRow } from './inbox-chain.js';
 import type { OutboxWriter } from './push.js';
 import { statements } from './statements.js';
@@ -26,14 +27,19 @@ export class SqliteMessages implements MessageStore {
   /** msgids exceed 2^53: every statement that reads them returns 64-bit integers as bigint. */
   private readonly big;
 
-  private readonly deliveries;
+  private readonly writer: DeliveryWriter;
   private readonly inboxes;
+  /** Sends waiting for the next batch, and whether a batch is committing now. */
+  private pending: PendingDelivery[] = [];
+  private writing = false;
 
   constructor(
     private readonly db: Database.Database,
-    outbox?: OutboxWriter,
+    private readonly outbox?: OutboxWriter,
+    /** The store's file: sends commit on a writer thread when it is a file and the build has the thread. */
+    file = ':memory:',
   ) {
-    this.deliveries = new Deliveries(db, outbox);
+    this.writer = deliveryWriter(db, file, outbox);
     this.inboxes = new InboxChain(db);
     this.sql = statements(db);
     const plain = this.sql;
@@ -41,34 +47,47 @@ export class SqliteMessages implements MessageStore {
   }
 
   /**
-   * Group commit: the deliveries that arrive within one turn of the event loop share one transaction, each
-   * in its own savepoint. Every caller still gets its answer only after the commit, so an answered send is
-   * on disk; one commit for many sends is what lets the pipeline keep up under load.
+   * Group commit: the deliveries that arrive while the previous batch commits (or within one turn of the
+   * event loop) share one transaction, each in its own savepoint. Every caller still gets its answer only
+   * after the commit, so an answered send is on disk; one commit for many sends is what lets the pipeline
+   * keep up under load.
    */
   deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ m, day, dailyCap, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      const push = this.outbox?.enabled(m.appid) ?? false;
+      this.pending.push({ delivery: { m, day, dailyCap, push }, resolve, reject });
+      if (this.pending.length === 1 && !this.writing) setImmediate(() => this.flush());
     });
   }
 
-  private pending: PendingDelivery[] = [];
-
-  private flush(): void {
+  /** Commits what is pending, then what arrived meanwhile, until nothing waits. */
+  private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    let outcomes: DeliveryOutcome[];
+    this.writing = true;
     try {
-      outcomes = this.deliveries.run(batch);
+      const outcomes = await this.writer.run(batch.map((p) => p.delivery));
+      batch.forEach((p, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome instanceof Error) p.reject(outcome);
+        else p.resolve(outcome);
+      });
     } catch (err) {
-      for (const d of batch) d.reject(err);
-      return;
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.writing = false;
     }
-    batch.forEach((d, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome instanceof Error) d.reject(outcome);
-      else d.resolve(outcome);
-    });
+    if (this.pending.length > 0) void this.flush();
+  }
+
+  /** Whether sends commit on the writer thread (the built server with a file) or on the event loop. */
+  get writesOnThread(): boolean {
+    return this.writer.threaded;
+  }
+
+  /** Waits for the batch in flight and stops the writer thread. */
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   async get(userId: string, msgid: bigint): Promise<MessageRecord | undefined> {
@@ -96,7 +115,8 @@ export class SqliteMessages implements MessageStore {
   }
 }
 
-interface PendingDelivery extends Delivery {
+interface PendingDelivery {
+  delivery: Delivery;
   resolve: (result: DeliverResult) => void;
   reject: (err: unknown) => void;
 }

@@ -78,8 +78,8 @@ export class OutboxWriter {
 
   constructor(
     db: Database.Database,
-    /** appid → configuration, kept by SqlitePush. */
-    private readonly configs: ReadonlyMap<string, PushConfigRecord>,
+    /** The apps with push on: SqlitePush's configurations (a writer thread trusts its caller instead). */
+    private readonly configs: { has(appid: string): boolean },
   ) {
     this.sql = statements(db);
   }
