@@ -29,6 +29,8 @@ test('the built store commits sends on its writer thread; the event loop reads t
     expect(await remaining()).toBe(0);
     expect((await store.messages.inbox(user.id, 10)).map((m) => m.msgid)).toHaveLength(3);
     expect(await store.messages.unreadCount(user.id)).toBe(3);
+    // Still on the thread after it committed them: it started (on the first send) and did not fail.
+    expect((store.messages as SqliteMessages).writesOnThread).toBe(true);
   } finally {
     await store.close();
   }

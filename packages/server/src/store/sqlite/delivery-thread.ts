@@ -44,26 +44,33 @@ export function deliveryWriter(
   if (file === ':memory:' || (script.protocol === 'file:' && !existsSync(fileURLToPath(script))))
     return inline;
 
-  const worker = new Worker(script, { workerData: { file } });
-  // It must not keep a process alive that has nothing else to do (a CLI command, a finished test).
-  worker.unref();
   let broken: Error | undefined;
   let inFlight: { resolve(outcomes: DeliveryOutcome[]): void; reject(err: unknown): void } | undefined;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let thread: { worker: Worker; exited: Promise<void> } | undefined;
   const fail = (err: Error) => {
     broken ??= err;
     inFlight?.reject(err);
     inFlight = undefined;
   };
-  worker.on('error', fail);
-  worker.once('exit', (code) => fail(new Error(`the delivery thread exited (${code})`)));
-  worker.on('message', (response: DeliveryResponse) => {
-    const waiting = inFlight;
-    inFlight = undefined;
+  // Started by the first send: a CLI command or a server that never sends costs no thread.
+  const started = () => {
+    if (thread) return thread.worker;
+    const worker = new Worker(script, { workerData: { file } });
+    // It must not keep a process alive that has nothing else to do (a finished test, a stopping server).
     worker.unref();
-    if ('outcomes' in response) waiting?.resolve(response.outcomes);
-    else waiting?.reject(response.failed);
-  });
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.on('error', fail);
+    worker.once('exit', (code) => fail(new Error(`the delivery thread exited (${code})`)));
+    worker.on('message', (response: DeliveryResponse) => {
+      const waiting = inFlight;
+      inFlight = undefined;
+      worker.unref();
+      if ('outcomes' in response) waiting?.resolve(response.outcomes);
+      else waiting?.reject(response.failed);
+    });
+    thread = { worker, exited };
+    return worker;
+  };
 
   return {
     get threaded() {
@@ -72,6 +79,7 @@ export function deliveryWriter(
     run(batch) {
       if (broken) return inline.run(batch);
       if (inFlight) return Promise.reject(new Error('a delivery batch is already in flight'));
+      const worker = started();
       return new Promise((resolve, reject) => {
         inFlight = { resolve, reject };
         // Held while a batch is out: its callers are waiting for the answer.
@@ -80,10 +88,10 @@ export function deliveryWriter(
       });
     },
     async close() {
-      if (!broken) {
-        worker.ref();
-        worker.postMessage('close' satisfies DeliveryRequest);
-        await exited;
+      if (thread && !broken) {
+        thread.worker.ref();
+        thread.worker.postMessage('close' satisfies DeliveryRequest);
+        await thread.exited;
       }
     },
   };
