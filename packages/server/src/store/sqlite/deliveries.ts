@@ -29,8 +29,8 @@ interface DailyCount {
 }
 
 /**
- * The send's transaction, for a batch of deliveries at once (group commit): one IMMEDIATE transaction,
- * each delivery in its own savepoint. It keeps the daily counts in memory, being the only writer of
+ * The send's transaction, for a batch of deliveries at once (group commit): one IMMEDIATE transaction; if
+ * a delivery throws, the batch runs again with each delivery in its own savepoint. It keeps the daily counts in memory, being the only writer of
  * daily_sends.
  */
 export class Deliveries {
@@ -53,6 +53,16 @@ export class Deliveries {
 
   /** Commits the batch and answers per delivery; throws (committing nothing) when the transaction fails. */
   run(batch: readonly Delivery[]): DeliveryOutcome[] {
+    try {
+      // Deliveries refuse by returning, not by throwing: a throw is rare, and then the whole batch undoes.
+      return this.commit(batch, false);
+    } catch {
+      // Once more, each delivery in its own savepoint, so that one failing half way undoes only itself.
+      return this.commit(batch, true);
+    }
+  }
+
+  private commit(batch: readonly Delivery[], isolated: boolean): DeliveryOutcome[] {
     const outcomes: DeliveryOutcome[] = [];
     // The batch's daily counts: they become the adapter's only when the batch commits.
     const counts = new Map<string, DailyCount>();
@@ -64,8 +74,13 @@ export class Deliveries {
             outcomes.push('daily-cap');
             continue;
           }
+          if (!isolated) {
+            const outcome = this.deliverOne(m, push);
+            if (outcome === 'delivered') count.sent++;
+            outcomes.push(outcome);
+            continue;
+          }
           try {
-            // A savepoint: a delivery that fails half way (a constraint, an I/O error) undoes only itself.
             const outcome = this.deliverInSavepoint(m, push);
             if (outcome === 'delivered') count.sent++;
             outcomes.push(outcome);
