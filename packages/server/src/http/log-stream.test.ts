@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import pino from 'pino';
 import { afterEach, expect, test } from 'vitest';
+import { importBuilt } from '../test-support/built.js';
 import { turnBatchedLog } from './log-stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'beckon-log-'));
@@ -43,4 +44,19 @@ test('flushSync writes what waits at once (the exit path)', () => {
   expect(written()).toBe('{"a":1}\n{"a":2}\n');
   stream.flushSync();
   expect(written()).toBe('{"a":1}\n{"a":2}\n');
+});
+
+test('at exit, waiting lines and lines logged after are written, in order (a child process)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  // The sources are TypeScript: the child runs the built module, as the server does.
+  await importBuilt('http/log-stream.js');
+  const built = new URL('../../dist/http/log-stream.js', import.meta.url);
+  const script = `
+    const { turnBatchedLog } = await import(${JSON.stringify(built.href)});
+    const a = turnBatchedLog(1), b = turnBatchedLog(1);
+    process.on('exit', () => a.write('after exit\\n'));
+    a.write('one\\n'); b.write('two\\n');
+    process.exit(0);`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(out).toBe('one\ntwo\nafter exit\n');
 });

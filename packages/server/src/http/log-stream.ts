@@ -3,15 +3,20 @@ import pino from 'pino';
 /** Where the server's log lines go: the `stream` of its pino options. */
 export interface LogStream {
   write(line: string): void;
-  /** Writes what is waiting, now (on exit). */
+  /** Writes what is waiting, now. */
   flushSync(): void;
 }
 
+/** Every stream's flush, run once when the process exits; after that, lines are written as they come. */
+const atExit = new Set<() => void>();
+let exiting = false;
+let listening = false;
+
 /**
- * Standard output (or `fd`), one write per event-loop turn: the lines a turn logged go out together when it ends. A
- * write per line (pino's default) cost a system call per request, ~5% of a send under load, where a turn
- * handles dozens of requests. Lines still leave within the turn that logged them, so a `tail -f` sees
- * them at once and a `kill -9` loses at most that turn's; a normal exit flushes them.
+ * Standard output (or `fd`), one write per event-loop turn: the lines a turn logged go out together when it
+ * ends. A write per line (pino's default) cost a system call per request, ~5% of a send under load, where a
+ * turn handles dozens of requests. Lines still leave within the turn that logged them, so a `tail -f` sees
+ * them at once; a normal exit flushes them, and a `kill -9` (or an unhandled signal) loses that turn's.
  */
 export function turnBatchedLog(fd = 1): LogStream {
   // sonic-boom, as pino's default: it waits out a full pipe (EAGAIN) instead of losing lines.
@@ -23,9 +28,18 @@ export function turnBatchedLog(fd = 1): LogStream {
     waiting = '';
     out.write(text);
   };
-  process.once('exit', flushSync);
+  atExit.add(flushSync);
+  if (!listening) {
+    listening = true;
+    process.once('exit', () => {
+      exiting = true;
+      for (const flush of atExit) flush();
+    });
+  }
   return {
     write(line) {
+      // No turn ends after exit: a line logged by another exit handler goes out at once.
+      if (exiting) return void out.write(line);
       if (waiting === '') setImmediate(flushSync);
       waiting += line;
     },

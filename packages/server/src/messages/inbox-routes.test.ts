@@ -118,15 +118,17 @@ describe('GET /api/inbox', () => {
     }
   });
 
-  test('a cursor that is not a 64-bit msgid is 400 91000', async () => {
+  test('a cursor that is not one of the user’s cards is 400 91000', async () => {
     await fill(1);
     for (const cursor of ['abc', '-1', '1.5', '0', '', '9223372036854775808', '12345678901234567890']) {
       expectError(await get(alice, `/api/inbox?cursor=${cursor}`), 400, 91000);
     }
     expectError(await get(alice, '/api/inbox?cursor=1&cursor=2'), 400, 91000);
     expectError(await get(alice, '/api/inbox?offset=2'), 400, 91000);
-    // The largest msgid is a cursor like any other (everything is before it).
-    expect(ids(await page(alice, '?cursor=9223372036854775807'))).toEqual([msgid(1)]);
+    // A well-formed msgid that is no card of Alice's (made up, or someone else's) is refused, not walked to.
+    expectError(await get(alice, '/api/inbox?cursor=9223372036854775807'), 400, 91000);
+    expectError(await get(alice, `/api/inbox?cursor=${msgid(2)}`), 400, 91000);
+    expect(ids(await page(alice, `?cursor=${msgid(1)}`))).toEqual([]);
   });
 
   test('without a valid session every inbox route is 401 92004', async () => {

@@ -36,7 +36,7 @@ function pageLimit(text: string | undefined): number {
   return limit;
 }
 
-/** One page of the user's cards; a bad cursor or limit is 91000 (nothing is guessed). */
+/** One page of the user's cards; a bad cursor (not one of the user's cards) or limit is 91000. */
 export async function inboxPage(ctx: Context, userId: string, query: PageQuery): Promise<InboxPage> {
   const limit = pageLimit(query.limit);
   let before: bigint | undefined;
@@ -46,6 +46,8 @@ export async function inboxPage(ctx: Context, userId: string, query: PageQuery):
   }
   // One more than asked tells whether another page follows without a second query.
   const records = await ctx.store.messages.inbox(userId, limit + 1, before);
+  // A cursor names one of the user's cards (the previous page's last); any other msgid is refused.
+  if (!records) throw new ApiError(Errors.INVALID_REQUEST, 'invalid request: bad cursor');
   const cards = records.slice(0, limit).map(toInboxCard);
   return { cards, nextCursor: records.length > limit ? (cards[cards.length - 1]?.msgid ?? null) : null };
 }

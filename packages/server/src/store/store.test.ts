@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, test } from 'vitest';
+import { importBuilt } from '../test-support/built.js';
 import type { Store } from './port.js';
 import { openSqliteStore } from './sqlite/index.js';
 import { storeConformance } from './store.conformance.js';
@@ -37,8 +38,8 @@ storeConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
 
 // The built adapter commits sends on its writer thread (sqlite/delivery-thread.ts), which only the build
 // has: the same suite runs against it too. `npm test` builds first; after editing, `npm run build`.
-const built = new URL('../../dist/store/sqlite/index.js', import.meta.url);
-const { openSqliteStore: openBuiltStore } = (await import(built.href)) as typeof import('./sqlite/index.js');
+const { openSqliteStore: openBuiltStore } =
+  await importBuilt<typeof import('./sqlite/index.js')>('store/sqlite/index.js');
 storeConformance(
   'sqlite file, sends on the writer thread (built)',
   () => {

@@ -113,7 +113,7 @@ export function messagesConformance(f: StoreFixture): void {
       const first = await f.store.messages.inbox(user.id, 2);
       expect(first.map((m) => m.msgid)).toEqual([2n ** 60n + 5n, 2n ** 60n + 4n]);
       const next = await f.store.messages.inbox(user.id, 10, first[1]!.msgid);
-      expect(next.map((m) => Number(m.msgid - 2n ** 60n))).toEqual([3, 2, 1]);
+      expect(next?.map((m) => Number(m.msgid - 2n ** 60n))).toEqual([3, 2, 1]);
       expect(await f.store.messages.unreadCount(user.id)).toBe(5);
       expect(await f.store.messages.markRead(user.id, 2n ** 60n + 3n, T0 + 100)).toBe(true);
       expect(await f.store.messages.markRead(user.id, 2n ** 60n + 3n, T0 + 200)).toBe(true);
@@ -143,7 +143,7 @@ export function messagesConformance(f: StoreFixture): void {
       let before: bigint | undefined;
       for (;;) {
         const page = await f.store.messages.inbox(user.id, 3, before);
-        if (page.length === 0) break;
+        if (!page || page.length === 0) break;
         paged.push(...page.map((m) => m.msgid));
         before = page.at(-1)!.msgid;
       }
@@ -151,18 +151,18 @@ export function messagesConformance(f: StoreFixture): void {
       expect(await f.store.messages.unreadCount(user.id)).toBe(7);
     });
 
-    test('a cursor that is not one of the user’s cards is a bound: the cards below it', async () => {
+    test('a cursor that is not one of the user’s cards is refused (undefined), not walked to', async () => {
       const { app, user } = await withGrants(f.store, 3);
+      const other = await withGrants(f.store, 1);
       for (const n of [10, 20, 30])
         await f.store.messages.deliver(message(app.appid, user.id, n), DAY, NO_CAP);
-      const below = async (n: number) =>
-        (await f.store.messages.inbox(user.id, 10, 2n ** 60n + BigInt(n))).map((m) =>
-          Number(m.msgid - 2n ** 60n),
-        );
-      expect(await below(25)).toEqual([20, 10]);
-      expect(await below(31)).toEqual([30, 20, 10]);
-      expect(await below(10)).toEqual([]);
-      expect(await below(5)).toEqual([]);
+      await f.store.messages.deliver(message(other.app.appid, other.user.id, 25), DAY, NO_CAP);
+      const after = (n: number) => f.store.messages.inbox(user.id, 10, 2n ** 60n + BigInt(n));
+      expect((await after(20))?.map((m) => Number(m.msgid - 2n ** 60n))).toEqual([10]);
+      expect(await after(10)).toEqual([]);
+      expect(await after(31)).toBeUndefined();
+      expect(await after(25)).toBeUndefined(); // the other user's card
+      expect(await f.store.messages.inbox(user.id, 10, 2n ** 63n - 1n)).toBeUndefined();
       expect(await f.store.messages.inbox('nobody', 10)).toEqual([]);
       expect(await f.store.messages.unreadCount('nobody')).toBe(0);
     });

@@ -29,8 +29,12 @@ export interface MessageStore {
    */
   deliver(message: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult>;
   get(userId: string, msgid: bigint): Promise<MessageRecord | undefined>;
-  /** The user's inbox, newest first; `before` is the msgid the previous page ended with. */
-  inbox(userId: string, limit: number, before?: bigint): Promise<MessageRecord[]>;
+  /**
+   * The user's inbox, newest first; `before` is the msgid the previous page ended with. Undefined when
+   * `before` is not one of the user's messages (a cursor is never guessed at).
+   */
+  inbox(userId: string, limit: number): Promise<MessageRecord[]>;
+  inbox(userId: string, limit: number, before: bigint | undefined): Promise<MessageRecord[] | undefined>;
   unreadCount(userId: string): Promise<number>;
   /** Returns false when the user has no such message. Marking twice keeps the first time. */
   markRead(userId: string, msgid: bigint, at: number): Promise<boolean>;

@@ -25,7 +25,6 @@ test('a delivery that fails half way undoes only itself: its grant is back, its 
       m: message(app.appid, user.id, n, over),
       day: DAY,
       dailyCap: 1e9,
-      push: false,
     });
     // The grant is spent before the insert fails (NOT NULL): only a savepoint gives it back.
     const broken = at(2, { lang: null as unknown as MessageRecord['lang'] });

@@ -9,8 +9,6 @@ export interface Delivery {
   m: MessageRecord;
   day: string;
   dailyCap: number;
-  /** The app has message push on: the sent event is written with the message. */
-  push: boolean;
 }
 
 /** Per delivery of a batch: its result, or the error that undid it (and only it). */
@@ -48,7 +46,7 @@ export class Deliveries {
   ) {
     this.sql = statements(db);
     this.inboxes = new InboxChain(db);
-    this.deliverInSavepoint = db.transaction((m: MessageRecord, push: boolean) => this.deliverOne(m, push));
+    this.deliverInSavepoint = db.transaction((m: MessageRecord) => this.deliverOne(m));
   }
 
   /** Commits the batch and answers per delivery; throws (committing nothing) when the transaction fails. */
@@ -68,20 +66,20 @@ export class Deliveries {
     const counts = new Map<string, DailyCount>();
     this.db
       .transaction(() => {
-        for (const { m, day, dailyCap, push } of batch) {
+        for (const { m, day, dailyCap } of batch) {
           const count = this.dailyCount(counts, m.appid, day);
           if (count.sent >= dailyCap) {
             outcomes.push('daily-cap');
             continue;
           }
           if (!isolated) {
-            const outcome = this.deliverOne(m, push);
+            const outcome = this.deliverOne(m);
             if (outcome === 'delivered') count.sent++;
             outcomes.push(outcome);
             continue;
           }
           try {
-            const outcome = this.deliverInSavepoint(m, push);
+            const outcome = this.deliverInSavepoint(m);
             if (outcome === 'delivered') count.sent++;
             outcomes.push(outcome);
           } catch (err) {
@@ -120,7 +118,7 @@ export class Deliveries {
    * it never goes below zero; the rare duplicate msgid gives back what it spent). The card joins its
    * user's inbox chain.
    */
-  private deliverOne(m: MessageRecord, push: boolean): DeliverResult {
+  private deliverOne(m: MessageRecord): DeliverResult {
     // One-time: spend one. Long-term: only read (an UPDATE that changes nothing still rewrites the row).
     const spent =
       this.sql(
@@ -142,7 +140,7 @@ export class Deliveries {
       }
       return 'duplicate-msgid';
     }
-    if (push && this.outbox) {
+    if (this.outbox?.enabled(m.appid)) {
       const data: SentFact[] = [{ templateId: m.templateId, msgid: m.msgid.toString() }];
       this.outbox.write({
         appid: m.appid,

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { importBuilt } from '../../test-support/built.js';
+import { T0 } from '../conformance/fixture.conformance.js';
 import { DAY, message, withGrants } from '../conformance/messages.conformance.js';
 import { openConnection } from './connection.js';
 import { deliveryWriter } from './delivery-thread.js';
@@ -14,8 +16,8 @@ let n = 0;
 const newFile = () => join(root, `${++n}`, 'beckon.db');
 
 // The thread's script is in the build only (the sources have no compiled worker): this part runs the build.
-const built = new URL('../../../dist/store/sqlite/index.js', import.meta.url);
-const { openSqliteStore: openBuiltStore } = (await import(built.href)) as typeof import('./index.js');
+const { openSqliteStore: openBuiltStore } =
+  await importBuilt<typeof import('./index.js')>('store/sqlite/index.js');
 
 test('the built store commits sends on its writer thread; the event loop reads them at once', async () => {
   const store = openBuiltStore(newFile());
@@ -33,6 +35,56 @@ test('the built store commits sends on its writer thread; the event loop reads t
     expect((store.messages as SqliteMessages).writesOnThread).toBe(true);
   } finally {
     await store.close();
+  }
+});
+
+test('the event loop writes (read marks, consent) while the thread commits sends: all of them land', async () => {
+  const store = openBuiltStore(newFile());
+  try {
+    const { app, user, remaining } = await withGrants(store, 300);
+    const first = message(app.appid, user.id, 0);
+    expect(await store.messages.deliver(first, DAY, 1e9)).toBe('delivered');
+    const sends = Array.from({ length: 200 }, (_, i) =>
+      store.messages.deliver(message(app.appid, user.id, i + 1), DAY, 1e9),
+    );
+    // Interleaved with the sends in flight: each waits for the thread's write lock at most one batch long.
+    const writes = Array.from({ length: 50 }, async (_, i) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await store.messages.markRead(user.id, first.msgid, T0 + i);
+      await store.consent.recordDecisions(
+        app.appid,
+        user.id,
+        [{ templateId: 'tmpl-other', templateType: 2, status: 'accept', source: 'popup' }],
+        T0 + i,
+      );
+    });
+    const sent = await Promise.all(sends);
+    await Promise.all(writes);
+    expect(new Set(sent)).toEqual(new Set(['delivered']));
+    expect(await remaining()).toBe(99);
+    expect((await store.consent.grants(app.appid, user.id, ['tmpl-other']))[0]?.remaining).toBe(50);
+    expect(await store.messages.unreadCount(user.id)).toBe(200);
+  } finally {
+    await store.close();
+  }
+});
+
+test('closing the store commits the sends already taken, then refuses new ones', async () => {
+  const file = newFile();
+  const store = openBuiltStore(file);
+  const { app, user } = await withGrants(store, 40);
+  const taken = Array.from({ length: 40 }, (_, i) =>
+    store.messages.deliver(message(app.appid, user.id, i), DAY, 1e9),
+  );
+  const closed = store.close();
+  await expect(store.messages.deliver(message(app.appid, user.id, 99), DAY, 1e9)).rejects.toThrow(/closed/);
+  expect(new Set(await Promise.all(taken))).toEqual(new Set(['delivered']));
+  await closed;
+  const again = openBuiltStore(file);
+  try {
+    expect(await again.messages.unreadCount(user.id)).toBe(40);
+  } finally {
+    await again.close();
   }
 });
 
@@ -63,7 +115,6 @@ test('a writer thread that dies fails the batch it held; later batches commit in
       m: message(app.appid, user.id, i),
       day: DAY,
       dailyCap: 1e9,
-      push: false,
     });
     await expect(writer.run([delivery(1)])).rejects.toThrow(/delivery thread exited \(3\)/);
     expect(writer.threaded).toBe(false);

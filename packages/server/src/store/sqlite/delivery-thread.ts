@@ -9,7 +9,7 @@ import type { OutboxWriter } from './push.js';
 export interface DeliveryWriter {
   /** The batch's outcomes once it has committed; rejects (committing nothing) when the transaction fails. */
   run(batch: Delivery[]): Promise<DeliveryOutcome[]>;
-  /** Waits for the batch in flight, then lets go of the thread. */
+  /** Waits for the batch in flight, then lets go of the thread; later batches are refused. */
   close(): Promise<void>;
   /** Whether batches commit on the writer thread now (false: inline, or the thread failed). */
   readonly threaded: boolean;
@@ -45,6 +45,7 @@ export function deliveryWriter(
     return inline;
 
   let broken: Error | undefined;
+  let closing = false;
   let inFlight: { resolve(outcomes: DeliveryOutcome[]): void; reject(err: unknown): void } | undefined;
   let thread: { worker: Worker; exited: Promise<void> } | undefined;
   const fail = (err: Error) => {
@@ -60,11 +61,13 @@ export function deliveryWriter(
     worker.unref();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.on('error', fail);
-    worker.once('exit', (code) => fail(new Error(`the delivery thread exited (${code})`)));
+    worker.once('exit', (code) => {
+      if (!closing) fail(new Error(`the delivery thread exited (${code})`));
+    });
     worker.on('message', (response: DeliveryResponse) => {
       const waiting = inFlight;
       inFlight = undefined;
-      worker.unref();
+      if (!closing) worker.unref();
       if ('outcomes' in response) waiting?.resolve(response.outcomes);
       else waiting?.reject(response.failed);
     });
@@ -77,6 +80,7 @@ export function deliveryWriter(
       return !broken;
     },
     run(batch) {
+      if (closing) return Promise.reject(new Error('the store is closed'));
       if (broken) return inline.run(batch);
       if (inFlight) return Promise.reject(new Error('a delivery batch is already in flight'));
       const worker = started();
@@ -88,6 +92,7 @@ export function deliveryWriter(
       });
     },
     async close() {
+      closing = true;
       if (thread && !broken) {
         thread.worker.ref();
         thread.worker.postMessage('close' satisfies DeliveryRequest);

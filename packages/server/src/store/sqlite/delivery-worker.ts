@@ -12,7 +12,8 @@ import { OutboxWriter } from './push.js';
 const port = parentPort!;
 const db = openConnection((workerData as { file: string }).file);
 db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-// The main thread says which deliveries have push on (Delivery.push); the outbox insert checks it again.
+// The app's push configuration lives in the main thread's memory: here the outbox insert itself checks it,
+// in the send's transaction, so a sent event exists exactly when push was on as the send committed.
 const deliveries = new Deliveries(db, new OutboxWriter(db, { has: () => true }));
 
 port.on('message', (request: DeliveryRequest) => {

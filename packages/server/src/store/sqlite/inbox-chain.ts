@@ -8,7 +8,8 @@ import { statements } from './statements.js';
  * row at the end of the table and one small inbox row, where two per-user indexes on `messages` (inbox
  * order, unread) cost two entries at random places in two large B-trees; that was the send's main cost
  * (bench/send.bench.js: 0.18 → 0.26 of the ceiling without them). Reads walk the chain by primary key:
- * a page of 20 cards is 20 lookups, the unread count is one.
+ * a page of 20 cards is 20 lookups, the unread count is one; a page cursor must be one of the user's
+ * cards (the previous page's last).
  *
  * The chain is kept in msgid order. A process mints increasing msgids and delivers them in that order, so a
  * send nearly always becomes the new head; an older msgid (another node's, or a test's) is spliced in place.
@@ -63,9 +64,22 @@ export class InboxChain {
     }
   }
 
-  /** The user's cards, newest first, from the one before `before` (a msgid of an earlier page) or the head. */
-  page(userId: string, limit: number, before?: bigint): MessageRow[] {
-    let at = before === undefined ? (this.head(userId)?.newest ?? null) : this.startBefore(userId, before);
+  /**
+   * The user's cards, newest first, from the head or from the card before `before` (a msgid of an earlier
+   * page); undefined when `before` is not one of the user's cards. Refused rather than walked: a cursor
+   * that is no card of the user's could only be found by walking the whole chain.
+   */
+  page(userId: string, limit: number, before?: bigint): MessageRow[] | undefined {
+    let at: bigint | null;
+    if (before === undefined) {
+      at = this.head(userId)?.newest ?? null;
+    } else {
+      const start = this.big('SELECT previous_msgid FROM messages WHERE msgid = ? AND user_id = ?')
+        .pluck()
+        .get(before, userId) as bigint | null | undefined;
+      if (start === undefined) return undefined;
+      at = start;
+    }
     const rows: MessageRow[] = [];
     while (at !== null && rows.length < limit) {
       const row = this.big('SELECT * FROM messages WHERE msgid = ?').get(at) as MessageRow;
@@ -73,6 +87,13 @@ export class InboxChain {
       at = row.previous_msgid;
     }
     return rows;
+  }
+
+  /** One of the user's cards; another user's msgid is as unknown as one that never was. */
+  card(userId: string, msgid: bigint): MessageRow | undefined {
+    return this.big('SELECT * FROM messages WHERE msgid = ? AND user_id = ?').get(msgid, userId) as
+      | MessageRow
+      | undefined;
   }
 
   unread(userId: string): number {
@@ -93,9 +114,13 @@ export class InboxChain {
     return true;
   }
 
-  /** Marks every unread card read; the walk stops at the last unread card, usually among the newest. */
+  /**
+   * Marks every unread card read. The walk stops at the oldest unread card, usually among the newest; one
+   * old card left unread behind many read ones makes it walk to that card (a lookup per card).
+   */
   markAllRead(userId: string, at: number): number {
-    let left = this.unread(userId);
+    const unread = this.unread(userId);
+    let left = unread;
     let marked = 0;
     let card = left > 0 ? (this.head(userId)?.newest ?? null) : null;
     while (left > 0 && card !== null) {
@@ -110,7 +135,8 @@ export class InboxChain {
       }
       card = row.previous_msgid;
     }
-    if (marked > 0) this.sql('UPDATE inboxes SET unread = 0 WHERE user_id = ?').run(userId);
+    // Also when fewer were found than counted (the walk reached the end): the count starts right again.
+    if (unread > 0) this.sql('UPDATE inboxes SET unread = 0 WHERE user_id = ?').run(userId);
     return marked;
   }
 
@@ -125,20 +151,6 @@ export class InboxChain {
     return this.big('SELECT previous_msgid FROM messages WHERE msgid = ?').pluck().get(msgid) as
       | bigint
       | null;
-  }
-
-  /**
-   * Where a page after `before` starts: the card before it. A cursor that is not one of the user's cards
-   * (made up, or another user's) is honoured as a bound: the walk starts at the newest card below it.
-   */
-  private startBefore(userId: string, before: bigint): bigint | null {
-    const own = this.big('SELECT previous_msgid FROM messages WHERE msgid = ? AND user_id = ?')
-      .pluck()
-      .get(before, userId) as bigint | null | undefined;
-    if (own !== undefined) return own;
-    let at = this.head(userId)?.newest ?? null;
-    while (at !== null && at >= before) at = this.previousOf(at);
-    return at;
   }
 
   private insert(m: MessageRecord, previous: bigint | null): boolean {

@@ -4,7 +4,6 @@ import type { Delivery } from './deliveries.js';
 import { type DeliveryWriter, deliveryWriter } from './delivery-thread.js';
 import { InboxChain, type MessageRow } from './inbox-chain.js';
 import type { OutboxWriter } from './push.js';
-import { statements } from './statements.js';
 
 const toMessage = (r: MessageRow): MessageRecord => ({
   msgid: r.msgid,
@@ -23,39 +22,33 @@ const toMessage = (r: MessageRow): MessageRecord => ({
 });
 
 export class SqliteMessages implements MessageStore {
-  private readonly sql;
-  /** msgids exceed 2^53: every statement that reads them returns 64-bit integers as bigint. */
-  private readonly big;
-
   private readonly writer: DeliveryWriter;
   private readonly inboxes;
   /** Sends waiting for the next batch, and whether a batch is committing now. */
   private pending: PendingDelivery[] = [];
   private writing = false;
+  /** Set by close: the last batches go, new sends are refused. */
+  private closing: { drained: () => void } | undefined;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly outbox?: OutboxWriter,
+    outbox?: OutboxWriter,
     /** The store's file: sends commit on a writer thread when it is a file and the build has the thread. */
     file = ':memory:',
   ) {
     this.writer = deliveryWriter(db, file, outbox);
     this.inboxes = new InboxChain(db);
-    this.sql = statements(db);
-    const plain = this.sql;
-    this.big = (text: string) => plain(text).safeIntegers(true);
   }
 
   /**
    * Group commit: the deliveries that arrive while the previous batch commits (or within one turn of the
-   * event loop) share one transaction, each in its own savepoint. Every caller still gets its answer only
-   * after the commit, so an answered send is on disk; one commit for many sends is what lets the pipeline
-   * keep up under load.
+   * event loop) share one transaction. Every caller still gets its answer only after the commit, so an
+   * answered send is on disk; one commit for many sends is what lets the pipeline keep up under load.
    */
   deliver(m: MessageRecord, day: string, dailyCap: number): Promise<DeliverResult> {
+    if (this.closing) return Promise.reject(new Error('the store is closed'));
     return new Promise((resolve, reject) => {
-      const push = this.outbox?.enabled(m.appid) ?? false;
-      this.pending.push({ delivery: { m, day, dailyCap, push }, resolve, reject });
+      this.pending.push({ delivery: { m, day, dailyCap }, resolve, reject });
       if (this.pending.length === 1 && !this.writing) setImmediate(() => this.flush());
     });
   }
@@ -77,6 +70,7 @@ export class SqliteMessages implements MessageStore {
       this.writing = false;
     }
     if (this.pending.length > 0) void this.flush();
+    else this.closing?.drained();
   }
 
   /** Whether sends commit on the writer thread (the built server with a file) or on the event loop. */
@@ -84,20 +78,24 @@ export class SqliteMessages implements MessageStore {
     return this.writer.threaded;
   }
 
-  /** Waits for the batch in flight and stops the writer thread. */
-  close(): Promise<void> {
-    return this.writer.close();
+  /** Commits the sends already taken (refusing new ones), then stops the writer thread. */
+  async close(): Promise<void> {
+    const drained = new Promise<void>((resolve) => {
+      this.closing = { drained: resolve };
+    });
+    if (this.writing || this.pending.length > 0) await drained;
+    await this.writer.close();
   }
 
   async get(userId: string, msgid: bigint): Promise<MessageRecord | undefined> {
-    const row = this.big('SELECT * FROM messages WHERE user_id = ? AND msgid = ?').get(userId, msgid) as
-      | MessageRow
-      | undefined;
+    const row = this.inboxes.card(userId, msgid);
     return row && toMessage(row);
   }
 
-  async inbox(userId: string, limit: number, before?: bigint): Promise<MessageRecord[]> {
-    return this.inboxes.page(userId, limit, before).map(toMessage);
+  inbox(userId: string, limit: number): Promise<MessageRecord[]>;
+  inbox(userId: string, limit: number, before: bigint | undefined): Promise<MessageRecord[] | undefined>;
+  async inbox(userId: string, limit: number, before?: bigint): Promise<MessageRecord[] | undefined> {
+    return this.inboxes.page(userId, limit, before)?.map(toMessage);
   }
 
   async unreadCount(userId: string): Promise<number> {

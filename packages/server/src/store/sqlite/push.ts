@@ -78,7 +78,7 @@ export class OutboxWriter {
 
   constructor(
     db: Database.Database,
-    /** The apps with push on: SqlitePush's configurations (a writer thread trusts its caller instead). */
+    /** The apps with push on: SqlitePush's configurations (a writer thread asks every time: ENQUEUE checks). */
     private readonly configs: { has(appid: string): boolean },
   ) {
     this.sql = statements(db);
