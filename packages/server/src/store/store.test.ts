@@ -17,45 +17,33 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const files = new WeakMap<Store, string>();
 let opened = 0;
 
-storeConformance(
-  'sqlite file',
-  () => {
-    const file = join(root, `store-${++opened}`, 'beckon.db');
-    const store = openSqliteStore(file);
-    files.set(store, file);
-    return store;
-  },
-  {
-    reopen: (closed) => {
-      const file = files.get(closed);
-      if (!file) throw new Error('reopen: not a store of this adapter');
-      return openSqliteStore(file);
+/** The suite over a file-backed adapter: a fresh file per store, and reopening the file of a closed one. */
+function fileConformance(name: string, open: (file: string) => Store): void {
+  storeConformance(
+    name,
+    () => {
+      const file = join(root, `store-${++opened}`, 'beckon.db');
+      const store = open(file);
+      files.set(store, file);
+      return store;
     },
-  },
-);
+    {
+      reopen: (closed) => {
+        const file = files.get(closed);
+        if (!file) throw new Error('reopen: not a store of this adapter');
+        return open(file);
+      },
+    },
+  );
+}
 
+fileConformance('sqlite file', openSqliteStore);
 storeConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
 
 // The built adapter commits sends on its writer thread (sqlite/delivery-thread.ts), which only the build
 // has: the same suite runs against it too. `npm test` builds first; after editing, `npm run build`.
-const { openSqliteStore: openBuiltStore } =
-  await importBuilt<typeof import('./sqlite/index.js')>('store/sqlite/index.js');
-storeConformance(
-  'sqlite file, sends on the writer thread (built)',
-  () => {
-    const file = join(root, `store-${++opened}`, 'beckon.db');
-    const store = openBuiltStore(file);
-    files.set(store, file);
-    return store;
-  },
-  {
-    reopen: (closed) => {
-      const file = files.get(closed);
-      if (!file) throw new Error('reopen: not a store of this adapter');
-      return openBuiltStore(file);
-    },
-  },
-);
+const built = await importBuilt<typeof import('./sqlite/index.js')>('store/sqlite/index.js');
+fileConformance('sqlite file, sends on the writer thread (built)', built.openSqliteStore);
 
 if (!process.env.DATABASE_URL) {
   test.skip('postgres: DATABASE_URL not set', () => {});
