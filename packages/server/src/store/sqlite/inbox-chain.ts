@@ -6,8 +6,8 @@ import { statements } from './statements.js';
  * A user's inbox as a chain: each card names the user's previous card (`messages.previous_msgid`, the next
  * smaller msgid), and `inboxes` holds the newest card and the unread count. A send appends: one message
  * row at the end of the table and one small inbox row, where two per-user indexes on `messages` (inbox
- * order, unread) cost two entries at random places in two large B-trees; that was the send's main cost
- * (bench/send.bench.js: 0.18 → 0.26 of the ceiling without them). Reads walk the chain by primary key:
+ * order, unread) cost two entries at random places in two large B-trees, the send's main SQLite cost (in
+ * one run of bench/send.bench.js, dropping both took the send from 0.18 to 0.26 of the ceiling). Reads walk the chain by primary key:
  * a page of 20 cards is 20 lookups, the unread count is one; a page cursor must be one of the user's
  * cards (the previous page's last).
  *
