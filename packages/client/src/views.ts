@@ -68,20 +68,21 @@ export class Views {
   }
 
   private removeView(key: string): void {
-    const video = this.views.get(key);
-    if (!video) return;
-    video.srcObject = null;
-    video.remove();
-    this.views.delete(key);
+    detach(this.views, key);
   }
 
   private silence(key: string): void {
-    const sound = this.sounds.get(key);
-    if (!sound) return;
-    sound.srcObject = null;
-    sound.remove();
-    this.sounds.delete(key);
+    detach(this.sounds, key);
   }
+}
+
+/** Stops and removes the element a member has in `elements`, if any. */
+function detach(elements: Map<string, HTMLMediaElement>, key: string): void {
+  const media = elements.get(key);
+  if (!media) return;
+  media.srcObject = null;
+  media.remove();
+  elements.delete(key);
 }
 
 function play(media: HTMLMediaElement): void {

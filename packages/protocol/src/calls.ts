@@ -3,6 +3,7 @@
  * and secret key, spec calling.md §1.7) and the userID rule (seed 002, `login({userID, userSig})`).
  */
 
+import { Errors } from './errors.js';
 import type { WechatOk } from './templates.js';
 
 /**
@@ -134,7 +135,7 @@ export const TRTC_CALLING_ERROR = {
   NO_SDK_APPID: 2000,
   NO_IDENTIFIER: 2002,
   NO_USER_SIG: 2003,
-  USER_NOT_LOGGED_IN: 2024,
+  USER_NOT_LOGGED_IN: Errors.CALL_NOT_LOGGED_IN.code,
   NO_NETWORK: 2805,
   UNKNOWN: 65535,
 } as const;

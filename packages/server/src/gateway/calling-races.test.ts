@@ -16,7 +16,7 @@ import {
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { type TestServer, testServer } from '../test-support/harness.js';
-import { CallingGateway } from './calling.js';
+import { CallingGateway, MAX_MISSED_SIGNALS } from './calling.js';
 import { Connection } from './connection.js';
 import { CallingUsers } from './test-support/calling-client.js';
 import { until } from './test-support/client.js';
@@ -215,8 +215,8 @@ describe('interleavings with a store call in flight', () => {
     const resume = await login('bob', { resume: token, id: 'resume' });
     await closeSocket(bob);
     gateway.dropped(bob.connection);
-    // 257 relays to the dropped bob: the 257th overflows his missed buffer and schedules his logout.
-    for (let i = 0; i < 257; i++)
+    // One relay more than the dropped bob's missed buffer holds: it overflows and schedules his logout.
+    for (let i = 0; i < MAX_MISSED_SIGNALS + 1; i++)
       await gateway.handle(
         alice.connection,
         req({ type: 'call.relay', callId, toUserID: 'bob', data: { i } }),
