@@ -97,15 +97,24 @@ export class Phone {
     return this.page.evaluate((u) => window.phone.framesDecoded(u), from);
   }
 
-  /** Waits until video from `from` is being decoded: frames rising over half a second. */
+  /**
+   * Waits until video from `from` is being decoded: frames counted, then rising by a few more. A call's
+   * first frames can pause while the encoder ramps up on a loaded machine (CI saw 5 frames, then none for
+   * half a second), so the rise may take up to 5 s; frames that really stopped still fail.
+   */
   async decodes(from: string): Promise<void> {
     const first = await eventually(async () => {
       const n = await this.framesDecoded(from);
       return n > 0 ? n : undefined;
     }, `${this.userID} decoding ${from}`);
-    await new Promise((r) => setTimeout(r, 500));
-    const later = await this.framesDecoded(from);
-    if (!(later > first)) throw new Error(`${this.userID}: frames from ${from} stopped at ${later}`);
+    let later = first;
+    const rising = async () => {
+      later = await this.framesDecoded(from);
+      return later >= first + 3;
+    };
+    await eventually(rising, `frames from ${from}`, 5_000).catch(() => {
+      throw new Error(`${this.userID}: frames from ${from} stopped at ${later}`);
+    });
   }
 
   /** Hears `from` mute (true) or unmute the microphone: USER_AUDIO_AVAILABLE with the opposite. */
