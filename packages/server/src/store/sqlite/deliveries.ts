@@ -66,6 +66,7 @@ export class Deliveries {
     const counts = new Map<string, DailyCount>();
     this.db
       .transaction(() => {
+        this.outbox?.beginTransaction();
         for (const { m, day, dailyCap } of batch) {
           const count = this.dailyCount(counts, m.appid, day);
           if (count.sent >= dailyCap) {

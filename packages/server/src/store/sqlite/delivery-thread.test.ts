@@ -47,7 +47,8 @@ test('the event loop writes (read marks, consent) while the thread commits sends
     const sends = Array.from({ length: 200 }, (_, i) =>
       store.messages.deliver(message(app.appid, user.id, i + 1), DAY, 1e9),
     );
-    // Interleaved with the sends in flight: each waits for the thread's write lock at most one batch long.
+    // Interleaved with the sends in flight: each waits for the thread's write lock at most as long as the
+    // batches out (messages.ts bounds them).
     const writes = Array.from({ length: 50 }, async (_, i) => {
       await new Promise((resolve) => setImmediate(resolve));
       await store.messages.markRead(user.id, first.msgid, T0 + i);
@@ -96,7 +97,38 @@ test('from the sources, and for :memory:, sends commit inline', async () => {
   }
 });
 
-test('a writer thread that dies fails the batch it held; later batches commit inline', async () => {
+test('batches handed over before the first answers are committed and answered in order', async () => {
+  const file = newFile();
+  const store = openSqliteStore(file);
+  const { app, user } = await withGrants(store, 3);
+  await store.close();
+  const { deliveryWriter: builtWriter } = await importBuilt<typeof import('./delivery-thread.js')>(
+    'store/sqlite/delivery-thread.js',
+  );
+  const db = openConnection(file);
+  const writer = builtWriter(db, file);
+  const delivery = (i: number) => ({ m: message(app.appid, user.id, i), day: DAY, dailyCap: 1e9 });
+  try {
+    expect(writer.threaded).toBe(true);
+    // Three grants: the third batch finds them spent only if the first two committed before it.
+    const out = [
+      writer.run([delivery(1), delivery(2)]),
+      writer.run([delivery(1), delivery(3)]),
+      writer.run([delivery(4), delivery(5)]),
+    ];
+    expect(await Promise.all(out)).toEqual([
+      ['delivered', 'delivered'],
+      ['duplicate-msgid', 'delivered'],
+      ['no-grant', 'no-grant'],
+    ]);
+    expect(writer.threaded).toBe(true);
+  } finally {
+    await writer.close();
+    db.close();
+  }
+});
+
+test('a writer thread that dies fails the batches it held; later batches commit inline', async () => {
   const file = newFile();
   const store = openSqliteStore(file);
   const { app, user } = await withGrants(store, 2);
@@ -116,7 +148,8 @@ test('a writer thread that dies fails the batch it held; later batches commit in
       day: DAY,
       dailyCap: 1e9,
     });
-    await expect(writer.run([delivery(1)])).rejects.toThrow(/delivery thread exited \(3\)/);
+    const held = [writer.run([delivery(1)]), writer.run([delivery(4)])];
+    for (const batch of held) await expect(batch).rejects.toThrow(/delivery thread exited \(3\)/);
     expect(writer.threaded).toBe(false);
     expect(await writer.run([delivery(2), delivery(3)])).toEqual(['delivered', 'delivered']);
     expect(db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(2);

@@ -9,7 +9,7 @@ import type { OutboxWriter } from './push.js';
 export interface DeliveryWriter {
   /** The batch's outcomes once it has committed; rejects (committing nothing) when the transaction fails. */
   run(batch: Delivery[]): Promise<DeliveryOutcome[]>;
-  /** Waits for the batch in flight, then lets go of the thread; later batches are refused. */
+  /** Waits for the batches in flight, then lets go of the thread; later batches are refused. */
   close(): Promise<void>;
   /** Whether batches commit on the writer thread now (false: inline, or the thread failed). */
   readonly threaded: boolean;
@@ -30,8 +30,9 @@ export function inlineWriter(db: Database.Database, outbox?: OutboxWriter): Deli
 /**
  * The send's transaction on a thread of its own, with its own connection: the event loop goes on parsing,
  * checking and answering requests while a batch commits (SQLite was ~16% of a send's main-thread time).
- * One batch is in flight at a time, so the thread holds the write lock only while the event loop waits for
- * it, and the event loop's own writes never wait long. If the thread fails, sends commit inline again.
+ * The thread takes batches in order and answers each as it commits; the caller bounds how many are out
+ * (messages.ts), which bounds how long an event-loop write can wait for the thread's write lock. If the
+ * thread fails, the batches out fail with it and later ones commit inline.
  */
 export function deliveryWriter(
   db: Database.Database,
@@ -46,12 +47,12 @@ export function deliveryWriter(
 
   let broken: Error | undefined;
   let closing = false;
-  let inFlight: { resolve(outcomes: DeliveryOutcome[]): void; reject(err: unknown): void } | undefined;
+  /** The batches handed over, oldest first: the thread answers them in order. */
+  const inFlight: { resolve(outcomes: DeliveryOutcome[]): void; reject(err: unknown): void }[] = [];
   let thread: { worker: Worker; exited: Promise<void> } | undefined;
   const fail = (err: Error) => {
     broken ??= err;
-    inFlight?.reject(err);
-    inFlight = undefined;
+    for (const waiting of inFlight.splice(0)) waiting.reject(err);
   };
   // Started by the first send: a CLI command or a server that never sends costs no thread.
   const started = () => {
@@ -65,9 +66,8 @@ export function deliveryWriter(
       if (!closing) fail(new Error(`the delivery thread exited (${code})`));
     });
     worker.on('message', (response: DeliveryResponse) => {
-      const waiting = inFlight;
-      inFlight = undefined;
-      if (!closing) worker.unref();
+      const waiting = inFlight.shift();
+      if (inFlight.length === 0 && !closing) worker.unref();
       if ('outcomes' in response) waiting?.resolve(response.outcomes);
       else waiting?.reject(response.failed);
     });
@@ -82,11 +82,10 @@ export function deliveryWriter(
     run(batch) {
       if (closing) return Promise.reject(new Error('the store is closed'));
       if (broken) return inline.run(batch);
-      if (inFlight) return Promise.reject(new Error('a delivery batch is already in flight'));
       const worker = started();
       return new Promise((resolve, reject) => {
-        inFlight = { resolve, reject };
-        // Held while a batch is out: its callers are waiting for the answer.
+        inFlight.push({ resolve, reject });
+        // Held while batches are out: their callers are waiting for the answers.
         worker.ref();
         worker.postMessage(batch satisfies DeliveryRequest);
       });

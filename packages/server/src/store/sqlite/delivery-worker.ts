@@ -12,9 +12,23 @@ import { OutboxWriter } from './push.js';
 const port = parentPort!;
 const db = openConnection((workerData as { file: string }).file);
 db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-// The app's push configuration lives in the main thread's memory: here the outbox insert itself checks it,
-// in the send's transaction, so a sent event exists exactly when push was on as the send committed.
-const deliveries = new Deliveries(db, new OutboxWriter(db, { has: () => true }));
+// The apps' push configurations live in the main thread's memory. Here each batch's transaction reads them,
+// once per app, so a sent event exists exactly when push was on as the send committed (and the outbox
+// insert checks again). Asking per send was a fifth of the thread's time for apps without push.
+const pushConfigured = db.prepare('SELECT 1 FROM push_configs WHERE appid = ?').pluck();
+const pushOn = new Map<string, boolean>();
+const configs = {
+  has(appid: string): boolean {
+    let on = pushOn.get(appid);
+    if (on === undefined) {
+      on = pushConfigured.get(appid) !== undefined;
+      pushOn.set(appid, on);
+    }
+    return on;
+  },
+  forget: () => pushOn.clear(),
+};
+const deliveries = new Deliveries(db, new OutboxWriter(db, configs));
 
 port.on('message', (request: DeliveryRequest) => {
   if (request === 'close') {

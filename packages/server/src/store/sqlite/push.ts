@@ -78,10 +78,18 @@ export class OutboxWriter {
 
   constructor(
     db: Database.Database,
-    /** The apps with push on: SqlitePush's configurations (a writer thread asks every time: ENQUEUE checks). */
-    private readonly configs: { has(appid: string): boolean },
+    /**
+     * The apps with push on: SqlitePush's configurations, or a writer thread's reads of them, which it
+     * forgets as each transaction begins (ENQUEUE checks again).
+     */
+    private readonly configs: { has(appid: string): boolean; forget?(): void },
   ) {
     this.sql = statements(db);
+  }
+
+  /** Called as a transaction that may write begins: what was read of the configurations is stale now. */
+  beginTransaction(): void {
+    this.configs.forget?.();
   }
 
   enabled(appid: string): boolean {
