@@ -25,6 +25,7 @@ describe('content policy', () => {
     ['联系 kefu@service.top'],
     ['ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ'],
     ['EXAMPLE.COM'],
+    ['访问EXAMPLE.COM了解'],
     ['百度.中国'],
   ])('a link: %s', (value) => {
     expect(kindOf(value)).toBe('link');
@@ -82,6 +83,9 @@ describe('content policy', () => {
     ['ESCORT   service'],
     ['法轮功'],
     ['代开发票'],
+    // Values of printable ASCII and CJK ideographs only skip NFKC (it leaves them as they are): still found.
+    ['CASINO'],
+    ['网上赌博DD2019'],
   ])('a shipped sensitive word: %s', (value) => {
     expect(kindOf(value)).toBe('word');
   });

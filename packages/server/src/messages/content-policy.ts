@@ -102,7 +102,14 @@ const CHINESE_DOMAIN = /[\p{L}\p{N}-]\.(?:中国|公司|网络|网址)/u;
 
 const INVISIBLE = /\p{Cf}/gu;
 
+/**
+ * Printable ASCII without spaces and CJK unified ideographs: text NFKC leaves as it is, with nothing
+ * invisible and no white space, as most values are (names, times, amounts). Normalising it is lowercasing.
+ */
+const STABLE = /^[\x21-\x7e\u4e00-\u9fff]*$/;
+
 function normalise(text: string): string {
+  if (STABLE.test(text)) return text.toLowerCase();
   return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
