@@ -102,6 +102,8 @@ interface Pair {
   connection: Connection;
   frames: ServerFrame[];
   client: WebSocket;
+  /** The close code the client end sees. */
+  closeCode: Promise<number>;
 }
 
 async function gatewayRig(resumeGraceMs = 50) {
@@ -123,6 +125,7 @@ async function gatewayRig(resumeGraceMs = 50) {
     const client = new WebSocket(`ws://127.0.0.1:${port}`);
     const frames: ServerFrame[] = [];
     client.on('message', (d) => frames.push(JSON.parse(d.toString()) as ServerFrame));
+    const closeCode = new Promise<number>((r) => client.once('close', (code) => r(code)));
     await new Promise((r) => client.once('open', r));
     const socket = await accepted;
     const connection = new Connection(socket, undefined, (c, r) => gateway.handle(c, r));
@@ -130,7 +133,7 @@ async function gatewayRig(resumeGraceMs = 50) {
       client.terminate();
       socket.terminate();
     });
-    return { connection, frames, client };
+    return { connection, frames, client, closeCode };
   };
   const login = async (userId: string, extra: Partial<CallLoginRequest> = {}): Promise<CallLoginRequest> => ({
     type: 'call.login',
@@ -192,6 +195,7 @@ describe('interleavings with a store call in flight', () => {
     // …and the socket that lost is closed with 4004, as a kicked one.
     const losers = [a, b].filter((p) => p.connection.callSession === undefined);
     expect(losers).toHaveLength(1);
+    expect(await losers[0]!.closeCode).toBe(WS_CLOSE.KICKED);
   });
 
   test('a session whose missed signals overflowed cannot be resumed: the client is told resumed:false', async () => {

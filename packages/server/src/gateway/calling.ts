@@ -173,9 +173,20 @@ export class CallingGateway {
 
   /** Whether the resumeToken's session was kicked out recently (its client must hear so, not a fresh login). */
   private wasKicked(token: string): boolean {
-    const now = Date.now();
-    for (const [t, until] of this.kickedTokens) if (until <= now) this.kickedTokens.delete(t);
+    this.forgetOldKicks(Date.now());
     return this.kickedTokens.has(token);
+  }
+
+  /**
+   * Drops the kicks no resume can come for any more. Each lives as long as the others, so the map is in
+   * expiry order and the walk stops at the first one still live; run on every kick too, so relogins that
+   * are never resumed do not pile up.
+   */
+  private forgetOldKicks(now: number): void {
+    for (const [t, until] of this.kickedTokens) {
+      if (until > now) return;
+      this.kickedTokens.delete(t);
+    }
   }
 
   /** The session a resumeToken names, if it is still held and is the same user's. */
@@ -234,8 +245,11 @@ export class CallingGateway {
     this.links.delete(link.sessionId);
     this.byResumeToken.delete(link.resumeToken);
     // A dropped client may come back within the grace to resume: it must learn it was kicked meanwhile.
-    if (kicked)
-      this.kickedTokens.set(link.resumeToken, Date.now() + Math.max(this.options.resumeGraceMs, 60_000));
+    if (kicked) {
+      const now = Date.now();
+      this.forgetOldKicks(now);
+      this.kickedTokens.set(link.resumeToken, now + Math.max(this.options.resumeGraceMs, 60_000));
+    }
     const connection = link.connection;
     link.connection = undefined;
     if (!connection || connection.callSession !== link.sessionId) return;
