@@ -11,6 +11,8 @@ const USERS = 256; // 4 per connection, each connection's own: no two requests i
 const LATENCY_SAMPLES = 500;
 /** Send runs, each between two hello worlds. */
 const SEND_RUNS = Number(process.env.BENCH_SEND_RUNS ?? 3);
+/** Unmeasured load before each server's first run, as bench/lib.js's load() does: both get their JIT warm. */
+const WARM_UP_SECONDS = 2;
 
 const json = { 'content-type': 'application/json' };
 
@@ -78,7 +80,7 @@ async function setUp(beckon) {
   return { users, sendUrl, body };
 }
 
-async function sendThroughput({ users, sendUrl, body }) {
+async function sendThroughput({ users, sendUrl, body }, duration = SECONDS) {
   const refused = new Map();
   const onResponse = (_status, text) => {
     if (text.startsWith('{"errcode":0,')) return;
@@ -92,7 +94,7 @@ async function sendThroughput({ users, sendUrl, body }) {
   const result = await autocannon({
     url: sendUrl,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration,
     setupClient: (client) => {
       const c = next++ % CONNECTIONS; // a connection made again takes the users of one that went
       const mine = users.filter((_, i) => i % CONNECTIONS === c);
@@ -148,7 +150,9 @@ async function sendToCard({ users, sendUrl, body }) {
 async function helloWorld() {
   const hello = await startHelloWorld();
   try {
-    const r = await autocannon({ url: `${hello.url}/`, connections: CONNECTIONS, duration: SECONDS });
+    const options = { url: `${hello.url}/`, connections: CONNECTIONS };
+    await autocannon({ ...options, duration: WARM_UP_SECONDS });
+    const r = await autocannon({ ...options, duration: SECONDS });
     return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
   } finally {
     await hello.stop();
@@ -166,6 +170,7 @@ export async function sendBench() {
   let card;
   try {
     const setup = await setUp(beckon);
+    await sendThroughput(setup, WARM_UP_SECONDS);
     for (let i = 0; i < SEND_RUNS; i++) {
       sends.push(await sendThroughput(setup));
       ceilings.push(await helloWorld());

@@ -38,9 +38,13 @@ export function registerBodyParsers(app: FastifyInstance): void {
   // Fastify's JSON parser refuses an empty body, but `fetch` with a JSON content type and no body is common
   // for routes that take none; an empty body reaches the route as none (44002 where one is required).
   app.removeContentTypeParser(['text/plain', 'application/json']);
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  const anyBody = (_req: unknown, body: string | Buffer, done: Done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
     parseJson(text, done);
-  });
+  };
+  app.addContentTypeParser('*', { parseAs: 'string' }, anyBody);
+  // The same parser, named: Fastify caches the parser of a named type, but looks the catch-all up anew
+  // (parsing the header) on every request, ~1% of a send's CPU profile.
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, anyBody);
 }

@@ -79,6 +79,22 @@ describe('request log', () => {
     expect(lines()[0]).not.toHaveProperty('errcode');
   });
 
+  test("what a handler logs through request.log carries the request's reqId, like its line", async () => {
+    const { app, lines } = await logged();
+    app.get('/logs', { schema: {} }, async (request) => {
+      request.log.warn({ why: 'test' }, 'from the handler');
+      expect(request.log.child({ more: 1 }).level).toBe('info');
+      return { ok: true };
+    });
+    const res = await app.inject({ method: 'GET', url: '/logs' });
+    expect(res.statusCode).toBe(200);
+    const handler = lines().find((l) => l.msg === 'from the handler');
+    const line = lines().find((l) => l.msg === 'request' && l.url === '/logs');
+    expect(handler).toMatchObject({ level: 40, why: 'test' });
+    expect(handler?.reqId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/);
+    expect(line?.reqId).toBe(handler?.reqId);
+  });
+
   test('access_token, secret and js_code values never reach the log', async () => {
     const { app, lines, raw } = await logged();
     const secret = 'f00dfeedf00dfeedf00dfeedf00dfeed';
