@@ -145,6 +145,11 @@ export class ApiError extends Error {
     return new ApiError(def, `${def.message}: ${detail}`);
   }
 
+  /** `91000 invalid request: <detail>`: a client, admin or records request that breaks a documented rule. */
+  static invalidRequest(detail: string): ApiError {
+    return ApiError.because(Errors.INVALID_REQUEST, detail);
+  }
+
   /** `47003 argument invalid! data.thing1.value invalid`, as WeChat words it. */
   static argumentInvalid(key: string, problem: 'invalid' | 'is empty'): ApiError {
     return new ApiError(Errors.ARGUMENT_INVALID, `argument invalid! data.${key}.value ${problem}`);

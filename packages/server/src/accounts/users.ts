@@ -11,10 +11,6 @@ import { randomHex } from '../ids.js';
 import type { UserRecord } from '../store/port.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 
-function invalid(message: string): ApiError {
-  return ApiError.because(Errors.INVALID_REQUEST, `${message}`);
-}
-
 export function toUserView(user: UserRecord): UserView {
   return { id: user.id, username: user.username, displayName: user.displayName };
 }
@@ -25,7 +21,9 @@ function displayNameFor(input: string | undefined, username: string): string {
   if (!name) return username;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   if ([...name].length > DISPLAY_NAME_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(name))
-    throw invalid(`displayName must be at most ${DISPLAY_NAME_MAX_LENGTH} printable characters`);
+    throw ApiError.invalidRequest(
+      `displayName must be at most ${DISPLAY_NAME_MAX_LENGTH} printable characters`,
+    );
   return name;
 }
 
@@ -33,9 +31,9 @@ function displayNameFor(input: string | undefined, username: string): string {
 export async function register(ctx: Context, input: RegisterRequest): Promise<UserRecord> {
   const { username, password } = input;
   if (!USERNAME_PATTERN.test(username))
-    throw invalid('username must be 3 to 32 of the characters A-Z a-z 0-9 _ . -');
+    throw ApiError.invalidRequest('username must be 3 to 32 of the characters A-Z a-z 0-9 _ . -');
   const problem = passwordProblem(password);
-  if (problem) throw invalid(problem);
+  if (problem) throw ApiError.invalidRequest(problem);
   const displayName = displayNameFor(input.displayName, username);
   // Cheap check first so a taken name does not cost a hash; createUser still decides under a race.
   if (await ctx.store.accounts.getUserByName(username)) throw new ApiError(Errors.USERNAME_TAKEN);

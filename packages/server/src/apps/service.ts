@@ -22,10 +22,6 @@ export interface NewApp {
 const MAX_PAGES = 500;
 const PAGE_PATTERN = /^[A-Za-z0-9_\-./]{1,256}$/;
 
-function invalid(message: string): ApiError {
-  return ApiError.because(Errors.INVALID_REQUEST, `${message}`);
-}
-
 export function toAppView(app: AppRecord, withSecret = false): AppView {
   return {
     appid: app.appid,
@@ -44,10 +40,11 @@ export function toAppView(app: AppRecord, withSecret = false): AppView {
 
 export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord> {
   const name = input.name?.trim();
-  if (!name || name.length > 64) throw invalid('name must be 1 to 64 characters');
-  if (!APP_TYPES.includes(input.type)) throw invalid(`type must be one of ${APP_TYPES.join(', ')}`);
+  if (!name || name.length > 64) throw ApiError.invalidRequest('name must be 1 to 64 characters');
+  if (!APP_TYPES.includes(input.type))
+    throw ApiError.invalidRequest(`type must be one of ${APP_TYPES.join(', ')}`);
   const owner = input.owner?.trim() || 'default';
-  if (owner.length > 64) throw invalid('owner must be at most 64 characters');
+  if (owner.length > 64) throw ApiError.invalidRequest('owner must be at most 64 characters');
   for (;;) {
     const app: AppRecord = {
       appid: `wx${randomHex(8)}`,
@@ -133,7 +130,9 @@ export async function setSubscribeBanned(ctx: Context, appid: string, banned: bo
 export async function setDailySendCap(ctx: Context, appid: string, cap: number | null): Promise<AppRecord> {
   await getApp(ctx, appid);
   if (cap !== null && !(Number.isSafeInteger(cap) && cap >= 0))
-    throw invalid('dailySendCap must be a whole number of at least 0, or null for the default');
+    throw ApiError.invalidRequest(
+      'dailySendCap must be a whole number of at least 0, or null for the default',
+    );
   return (await ctx.store.apps.update(appid, { dailySendCap: cap }))!;
 }
 
@@ -146,9 +145,9 @@ export function normalisePage(page: string): string {
 export async function setPages(ctx: Context, appid: string, pages: string[]): Promise<AppRecord> {
   await getApp(ctx, appid);
   if (!Array.isArray(pages) || pages.length > MAX_PAGES)
-    throw invalid(`pages must be a list of at most ${MAX_PAGES}`);
+    throw ApiError.invalidRequest(`pages must be a list of at most ${MAX_PAGES}`);
   const normalised = [...new Set(pages.map((p) => (typeof p === 'string' ? normalisePage(p) : '')))];
   const bad = normalised.find((p) => !PAGE_PATTERN.test(p));
-  if (bad !== undefined) throw invalid(`not a page path: ${JSON.stringify(bad)}`);
+  if (bad !== undefined) throw ApiError.invalidRequest(`not a page path: ${JSON.stringify(bad)}`);
   return (await ctx.store.apps.update(appid, { pages: normalised }))!;
 }

@@ -61,10 +61,6 @@ export async function verifyAppUserSig(
   return { ok: true, app, userId, expiresAt: check.expiresAt * 1000 };
 }
 
-function invalid(message: string): ApiError {
-  return ApiError.because(Errors.INVALID_REQUEST, `${message}`);
-}
-
 /**
  * A userSig for the app's user, signed now with the app's RTC secret key. For development (`beckon usersig`,
  * `POST /admin/usersig`): in production the app's own backend signs them with the same key.
@@ -74,7 +70,9 @@ export async function issueUserSig(ctx: Context, request: UserSigRequest): Promi
   const expire = request.expire ?? USERSIG_DEFAULT_EXPIRE_SECONDS;
   if (!isUserId(userId)) throw ApiError.because(Errors.INVALID_USER_ID, `${JSON.stringify(userId)}`);
   if (!Number.isSafeInteger(expire) || expire < 1 || expire > USERSIG_MAX_EXPIRE_SECONDS)
-    throw invalid(`expire must be a whole number of seconds from 1 to ${USERSIG_MAX_EXPIRE_SECONDS}`);
+    throw ApiError.invalidRequest(
+      `expire must be a whole number of seconds from 1 to ${USERSIG_MAX_EXPIRE_SECONDS}`,
+    );
   const app = Number.isSafeInteger(sdkAppId) ? await ctx.store.apps.getBySdkAppId(sdkAppId) : undefined;
   if (!app) throw ApiError.because(Errors.SDKAPPID_NOT_FOUND, `${sdkAppId}`);
   const now = seconds(ctx.clock.now());

@@ -3,7 +3,6 @@ import {
   CALL_RECORDS_MAX_LIMIT,
   type CallRecordListResponse,
   type CallRecordResponse,
-  Errors,
 } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
@@ -24,13 +23,11 @@ const recordParams = { type: 'object', properties: { callId: { type: 'string' } 
 type ListQuery = { from?: unknown; to?: unknown; limit?: unknown; cursor?: unknown };
 const ok = { errcode: 0, errmsg: 'ok' } as const;
 
-const invalid = (detail: string) => ApiError.because(Errors.INVALID_REQUEST, `${detail}`);
-
 /** Unix seconds (WeChat's unit for times in its APIs), as the milliseconds the store keeps. */
 function seconds(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d{1,11}$/.test(value))
-    throw invalid(`${name} must be a time in Unix seconds`);
+    throw ApiError.invalidRequest(`${name} must be a time in Unix seconds`);
   return Number(value) * 1000;
 }
 
@@ -46,9 +43,9 @@ export function registerCallRecordRoutes(scope: FastifyInstance, ctx: Context): 
     async (request): Promise<CallRecordListResponse> => {
       const { from, to, limit, cursor } = request.query;
       if (limit !== undefined && (typeof limit !== 'string' || !/^\d{1,3}$/.test(limit)))
-        throw invalid(`limit must be 1 to ${CALL_RECORDS_MAX_LIMIT}`);
+        throw ApiError.invalidRequest(`limit must be 1 to ${CALL_RECORDS_MAX_LIMIT}`);
       if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > 200))
-        throw invalid('cursor is not one this API gave');
+        throw ApiError.invalidRequest('cursor is not one this API gave');
       const fromMs = seconds(from, 'from');
       const toMs = seconds(to, 'to');
       const list = await listCallRecords(ctx, request.wxApp.appid, {

@@ -51,12 +51,11 @@ export interface CallRecordListQuery {
   cursor?: string;
 }
 
-const invalid = (detail: string) => ApiError.because(Errors.INVALID_REQUEST, `${detail}`);
-
 function instant(value: string | number | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isSafeInteger(ms)) throw invalid(`${name} must be an ISO time or milliseconds since the epoch`);
+  if (!Number.isSafeInteger(ms))
+    throw ApiError.invalidRequest(`${name} must be an ISO time or milliseconds since the epoch`);
   return ms;
 }
 
@@ -68,9 +67,9 @@ export async function listCallRecords(
 ): Promise<CallRecordList> {
   const limit = query.limit ?? CALL_RECORDS_DEFAULT_LIMIT;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > CALL_RECORDS_MAX_LIMIT)
-    throw invalid(`limit must be 1 to ${CALL_RECORDS_MAX_LIMIT}`);
+    throw ApiError.invalidRequest(`limit must be 1 to ${CALL_RECORDS_MAX_LIMIT}`);
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  if (query.cursor !== undefined && !after) throw invalid('cursor is not one this API gave');
+  if (query.cursor !== undefined && !after) throw ApiError.invalidRequest('cursor is not one this API gave');
   const from = instant(query.from, 'from');
   const to = instant(query.to, 'to');
   const page = await ctx.store.calls.records(appid, {
