@@ -78,8 +78,8 @@ export class CallState {
 
   /** An invitation: rings when idle; a second one into the call already ringing joins it silently. */
   private ring(signal: RingingSignal): boolean {
-    const { callId, inviteID, sponsor, userIDList, isFromGroup, groupID, inviteData } = signal;
-    const incoming = { inviteID, sponsor, userIDList, isFromGroup, groupID, inviteData };
+    const { callId, inviteID, sponsor, userIDList, isFromGroup, inviteData } = signal;
+    const incoming = { inviteID, sponsor, userIDList };
     const call = this.call;
     if (call) {
       // The server settles a ring into another call as busy; one into this call waits with the first.
@@ -87,7 +87,7 @@ export class CallState {
       return false;
     }
     const group = isFromGroup || userIDList.length > 1;
-    this.call = new CurrentCall(callId, inviteData.callType, inviteData.roomID, group);
+    this.call = new CurrentCall(callId, inviteData.callType, group);
     this.call.incoming.push(incoming);
     for (const u of userIDList) if (u !== this.host.userID()) this.call.ringing.add(u);
     this.status = 'calling';

@@ -6,7 +6,7 @@ export type CallStatus = 'idle' | 'calling' | 'connected';
 /** An invitation ringing for this user, as INVITED told it. */
 export type Incoming = Pick<
   Extract<CallSignal, { event: 'onInvited' }>,
-  'inviteID' | 'sponsor' | 'userIDList' | 'isFromGroup' | 'groupID' | 'inviteData'
+  'inviteID' | 'sponsor' | 'userIDList'
 >;
 
 /** The call this client is in (or being rung into): at most one at a time, as in TRTCCalling. */
@@ -26,7 +26,6 @@ export class CurrentCall {
   constructor(
     readonly callId: string,
     public callType: CallType,
-    readonly roomID: number,
     readonly isGroup: boolean,
   ) {}
 

@@ -1,6 +1,6 @@
 import { CALL_TYPES, type CallType, VIDEO_PROFILES, type VideoProfile } from '@beckon/protocol/calls';
 import { Errors } from '@beckon/protocol/errors';
-import { listDevices, requireWebRTC } from './devices.js';
+import { listDevices } from './devices.js';
 import { CallingError } from './errors.js';
 import { LocalMedia } from './local-media.js';
 import type { MediaPlane } from './media/plane.js';
@@ -37,7 +37,7 @@ export class MediaControls {
   /** Opens the microphone, and the camera for a video call, before a call starts or is accepted. */
   async open(type: CallType): Promise<void> {
     try {
-      requireWebRTC();
+      // capture() refuses a browser without WebRTC (60006) first.
       await this.local.open(type === CALL_TYPES.VIDEO, this.profile, this.cameraId);
     } catch (err) {
       throw this.host.reported(err);

@@ -288,7 +288,7 @@ export class TRTCCalling {
       const receipt = await this.request('call.invite', {
         invite: { userIDList, type, ...(groupID ? { groupID } : {}) },
       });
-      call = new CurrentCall(receipt.callId, type, receipt.roomID, group || userIDList.length > 1);
+      call = new CurrentCall(receipt.callId, type, group || userIDList.length > 1);
       call.joined = true;
       for (const i of receipt.invitees) if (i.state === 'pending') call.ringing.add(i.userID);
       this.state.call = call;
