@@ -1,0 +1,28 @@
+/**
+ * The package as an app installs it, from the build (`npm run build`; CI's `npm ci` runs it): `import
+ * TRTCCalling from '@beckon/client'` loads the ESM build, and `@beckon/client/trtc-calling.js` is the
+ * script-tag bundle that defines the global. Both once shared dist/trtc-calling.js, and the bundle won.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+test('@beckon/client is the ESM build; @beckon/client/trtc-calling.js is the script-tag bundle', () => {
+  const script = `
+    import TRTCCalling from '@beckon/client';
+    import { readFileSync } from 'node:fs';
+    import { fileURLToPath } from 'node:url';
+    import vm from 'node:vm';
+    const bundle = readFileSync(fileURLToPath(import.meta.resolve('@beckon/client/trtc-calling.js')), 'utf8');
+    const page = {};
+    vm.runInNewContext(bundle, page);
+    console.log(JSON.stringify({ esm: TRTCCalling.EVENT.INVITED, global: page.TRTCCalling?.EVENT?.INVITED }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  expect(JSON.parse(out)).toEqual({ esm: 'onInvited', global: 'onInvited' });
+});
