@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import launch from '../packages/client/test/support/chromium.json' with { type: 'json' };
-import { fmt } from './lib.js';
+import { fmt, percentiles } from './lib.js';
 
 const SAMPLES = 20;
 const WARM_UP = 3;
@@ -31,13 +31,6 @@ async function servePages() {
 
 /** With fewer than 100 samples the p99 is the slowest one: printed as such. */
 const P99 = SAMPLES < 100 ? 'p99 (the slowest)' : 'p99';
-
-/** p50 and p99 of `samples`, in ms. */
-function percentiles(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50: at(0.5), p99: at(0.99) };
-}
 
 /** `rawPeer[method](...args)` in the page (pages/raw-peer.js). */
 const peer = (page, method, ...args) => page.evaluate(([m, a]) => window.rawPeer[m](...a), [method, args]);
@@ -73,7 +66,7 @@ async function rawFloor(browser) {
  * It gets the Chromium launched here and starts what it needs itself (startBeckon() of lib.js binds
  * 127.0.0.1; the pages can load its /sdk/trtc-calling.js).
  */
-export async function callSetupBench({ sdkCallSetup } = {}) {
+export async function callSetupBench({ sdkCallSetup }) {
   if (!existsSync(launch.executablePath)) {
     console.log(`skipped: no ${launch.executablePath} (apt-get install chromium)`);
     return;
@@ -85,10 +78,6 @@ export async function callSetupBench({ sdkCallSetup } = {}) {
     console.log(
       `floor  raw RTCPeerConnection between two pages (fake camera, loopback, ${SAMPLES} calls one at a time), offer → first decoded remote frame: p50 ${ms(raw.p50)} ms, ${P99} ${ms(raw.p99)} ms`,
     );
-    if (!sdkCallSetup) {
-      console.log('call() → first decoded remote frame with @beckon/client: not measured yet');
-      return;
-    }
     const sdk = percentiles(await sdkCallSetup({ browser, samples: SAMPLES, warmUp: WARM_UP }));
     console.log(
       `call() → first decoded remote frame with @beckon/client (auto-accept on INVITED, ${SAMPLES} calls one at a time): p50 ${ms(sdk.p50)} ms = ${fmt(sdk.p50 / raw.p50, 1)}× raw floor, ${P99} ${ms(sdk.p99)} ms = ${fmt(sdk.p99 / raw.p99, 1)}× raw floor`,

@@ -5,7 +5,7 @@ import { execSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { genUserSig } from '@beckon/protocol';
 import WebSocket from 'ws';
-import { fmt, rssMiB, startBeckon, startWsRelay } from './lib.js';
+import { adminPost, fmt, percentiles, rssMiB, startBeckon, startWsRelay } from './lib.js';
 
 const IDLE_USERS = 5_000;
 const WARM_UP = 200;
@@ -96,13 +96,11 @@ async function openMany(n, open) {
 }
 
 /** Sample `once` WARM_UP + SAMPLES times, one at a time; p50/p99 of the measured ones, in ms. */
-async function percentiles(once) {
+async function sampled(once) {
   for (let i = 0; i < WARM_UP; i++) await once(i);
   const samples = [];
   for (let i = 0; i < SAMPLES; i++) samples.push(await once(WARM_UP + i));
-  samples.sort((a, b) => a - b);
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { p50: at(0.5), p99: at(0.99) };
+  return percentiles(samples);
 }
 
 /** Resident memory growth over opening the idle sockets, in KiB per socket (after a settle each side). */
@@ -133,7 +131,7 @@ async function rawRelay(idleUsers) {
     const a = await hello('a');
     const b = await hello('b');
     const memory = await memoryPerSocket(relay.pid, idleUsers, (i) => hello(`idle${i}`));
-    const latency = await percentiles(async (n) => {
+    const latency = await sampled(async (n) => {
       const arrived = b.next((m) => m.n === n);
       const t0 = performance.now();
       a.ws.send(JSON.stringify({ to: 'b', n, event: 'onInvited' }));
@@ -151,13 +149,10 @@ async function beckonInvites(idleUsers) {
   const beckon = await startBeckon();
   const lines = [];
   try {
-    const res = await fetch(`${beckon.url}/admin/apps`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${beckon.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench', type: 'miniprogram' }),
+    const { sdkAppId, rtcSecretKey: secretKey } = await adminPost(beckon, '/admin/apps', {
+      name: 'Bench',
+      type: 'miniprogram',
     });
-    if (!res.ok) throw new Error(`POST /admin/apps: ${res.status} ${await res.text()}`);
-    const { sdkAppId, rtcSecretKey: secretKey } = await res.json();
     const wsUrl = `${beckon.url.replace('http', 'ws')}/ws`;
     const login = async (userId) => {
       const line = await Line.open(wsUrl);
@@ -172,7 +167,7 @@ async function beckonInvites(idleUsers) {
     const alice = await login('alice');
     const bob = await login('bob');
     const memory = await memoryPerSocket(beckon.pid, idleUsers, (i) => login(`idle${i}`));
-    const latency = await percentiles(async () => {
+    const latency = await sampled(async () => {
       const invited = bob.next((f) => f.type === 'call.signal' && f.signal.event === 'onInvited');
       const t0 = performance.now();
       const receipt = alice.request('call.invite', { invite: { userIDList: ['bob'], type: 1 } });

@@ -96,3 +96,21 @@ export async function load(options) {
 
 export const fmt = (n, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** p50 and p99 of `samples` (nearest rank; with fewer than 100 samples the p99 is the slowest). */
+export function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** POST `body` as JSON to an admin route of `beckon`; its parsed answer, or an error naming the status. */
+export async function adminPost(beckon, path, body) {
+  const res = await fetch(`${beckon.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${beckon.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

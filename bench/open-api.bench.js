@@ -1,6 +1,6 @@
 // The open API's hot path: a business route behind the access-token hook, and the WeChat-shaped error
 // path, each as a ratio of Fastify's hello world measured in the same run.
-import { fmt, load, rssMiB, startBeckon, startHelloWorld } from './lib.js';
+import { adminPost, fmt, load, rssMiB, startBeckon, startHelloWorld } from './lib.js';
 
 export async function openApiBench() {
   const hello = await startHelloWorld();
@@ -9,14 +9,7 @@ export async function openApiBench() {
 
   const beckon = await startBeckon();
   try {
-    const admin = { authorization: `Bearer ${beckon.adminToken}`, 'content-type': 'application/json' };
-    const app = await (
-      await fetch(`${beckon.url}/admin/apps`, {
-        method: 'POST',
-        headers: admin,
-        body: JSON.stringify({ name: 'Bench', type: 'miniprogram' }),
-      })
-    ).json();
+    const app = await adminPost(beckon, '/admin/apps', { name: 'Bench', type: 'miniprogram' });
     const { access_token } = await (
       await fetch(
         `${beckon.url}/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${app.secret}`,

@@ -1,24 +1,14 @@
 // The SDK's call setup for bench/call-setup.bench.js: Beckon (built, its own process), two pages of one
 // Chromium on the script-tag bundle it serves, the callee accepting on INVITED; from `call()` to the
 // caller's first decoded frame of the callee's camera (getStats framesDecoded polled every 10 ms).
-import { startBeckon } from './lib.js';
-
-async function post(beckon, path, body) {
-  const res = await fetch(`${beckon.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${beckon.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+import { adminPost, startBeckon } from './lib.js';
 
 /** A page logged in as `userID`, the SDK on `window.calling`; the callee accepts every invitation. */
 async function phone(context, beckon, sdkAppId, userID, { autoAccept }) {
   const page = await context.newPage();
   await page.goto(`${beckon.url}/`);
   await page.addScriptTag({ url: '/sdk/trtc-calling.js' });
-  const { userSig } = await post(beckon, '/admin/usersig', { sdkAppId, userId: userID });
+  const { userSig } = await adminPost(beckon, '/admin/usersig', { sdkAppId, userId: userID });
   await page.evaluate(
     async ([sdkAppId, userID, userSig, autoAccept]) => {
       const c = new TRTCCalling({ SDKAppID: sdkAppId });
@@ -38,7 +28,7 @@ export async function sdkCallSetup({ browser, samples, warmUp }) {
   const beckon = await startBeckon();
   const context = await browser.newContext();
   try {
-    const app = await post(beckon, '/admin/apps', { name: 'Call setup bench', type: 'miniprogram' });
+    const app = await adminPost(beckon, '/admin/apps', { name: 'Call setup bench', type: 'miniprogram' });
     const caller = await phone(context, beckon, app.sdkAppId, 'alice', { autoAccept: false });
     const callee = await phone(context, beckon, app.sdkAppId, 'bob', { autoAccept: true });
     const timings = [];

@@ -3,7 +3,7 @@
 // an open WebSocket.
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
-import { fmt, startBeckon, startHelloWorld } from './lib.js';
+import { fmt, percentiles, startBeckon, startHelloWorld } from './lib.js';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -141,9 +141,7 @@ async function sendToCard({ users, sendUrl, body }) {
     samples.push((await arrived) - t0);
   }
   ws.close();
-  samples.sort((a, b) => a - b);
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { p50: at(0.5), p99: at(0.99) };
+  return percentiles(samples);
 }
 
 /** Fastify's hello world at the same load: run before and after each send run, as the machine drifts. */
