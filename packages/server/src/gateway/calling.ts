@@ -173,8 +173,10 @@ export class CallingGateway {
 
   /** Whether the resumeToken's session was kicked out recently (its client must hear so, not a fresh login). */
   private wasKicked(token: string): boolean {
-    this.forgetOldKicks(Date.now());
-    return this.kickedTokens.has(token);
+    const now = Date.now();
+    this.forgetOldKicks(now);
+    // Its own expiry, too: one left behind a later-expiring kick (a clock step back) is not kicked any more.
+    return (this.kickedTokens.get(token) ?? 0) > now;
   }
 
   /**

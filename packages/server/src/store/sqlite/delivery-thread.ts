@@ -61,9 +61,15 @@ export function deliveryWriter(
     // It must not keep a process alive that has nothing else to do (a finished test, a stopping server).
     worker.unref();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.on('error', fail);
+    // A throw in the thread is reported at once, possibly before answers it posted earlier (batches that
+    // committed) were handled; 'exit' comes after Node has handed those over. So the batches still out
+    // fail then, and only they.
+    let crash: Error | undefined;
+    worker.on('error', (err) => {
+      crash ??= err;
+    });
     worker.once('exit', (code) => {
-      if (!closing) fail(new Error(`the delivery thread exited (${code})`));
+      if (!closing || crash) fail(crash ?? new Error(`the delivery thread exited (${code})`));
     });
     worker.on('message', (response: DeliveryResponse) => {
       const waiting = inFlight.shift();
