@@ -16,6 +16,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const newFile = () => join(root, `${++n}`, 'beckon.db');
 
+/** A writer thread of the test's own, as a module: `code` runs with `parentPort` imported. */
+const threadScript = (code: string) =>
+  new URL(
+    `data:text/javascript,${encodeURIComponent(`import { parentPort } from 'node:worker_threads'; ${code}`)}`,
+  );
+
 // The thread's script is in the build only (the sources have no compiled worker): this part runs the build.
 const { openSqliteStore: openBuiltStore } =
   await importBuilt<typeof import('./index.js')>('store/sqlite/index.js');
@@ -155,10 +161,8 @@ test('a thread that answers a batch and then throws: the answer counts, the fail
   const db = openConnection(file);
   // Node reports the throw at once and may do so before the answer posted just before it (a few percent of
   // runs): a hundred threads make that order all but certain to come up.
-  const throws = new URL(
-    `data:text/javascript,${encodeURIComponent(
-      "import { parentPort } from 'node:worker_threads'; parentPort.on('message', (b) => { parentPort.postMessage({ outcomes: b.map(() => 'delivered') }); throw new Error('boom'); });",
-    )}`,
+  const throws = threadScript(
+    "parentPort.on('message', (b) => { parentPort.postMessage({ outcomes: b.map(() => 'delivered') }); throw new Error('boom'); });",
   );
   const delivery = { m: message('wx-none', 'nobody', 1), day: DAY, dailyCap: 1e9 };
   try {
@@ -179,11 +183,7 @@ test('a writer thread that dies fails the batches it held; later batches commit 
   await store.close();
   const db = openConnection(file);
   // A thread that dies on its first batch, before answering.
-  const dies = new URL(
-    `data:text/javascript,${encodeURIComponent(
-      "import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));",
-    )}`,
-  );
+  const dies = threadScript("parentPort.on('message', () => process.exit(3));");
   const writer = deliveryWriter(db, file, undefined, dies);
   try {
     expect(writer.threaded).toBe(true);
