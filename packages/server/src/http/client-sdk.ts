@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, Errors } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 
-/** The browser SDK's script-tag bundle, as @beckon/client builds it (dist/bundle/trtc-calling.js and its map). */
+/** The browser SDK's script-tag bundle as @beckon/client builds it: dist/bundle/trtc-calling.js, its map. */
 const FILES = {
   'trtc-calling.js': 'application/javascript; charset=utf-8',
   'trtc-calling.js.map': 'application/json; charset=utf-8',

@@ -60,7 +60,7 @@ function toApiError(request: FastifyRequest, err: FastifyError): ApiError | unde
   }
   // Any other 4xx from Fastify or a plugin is the client's doing: never report it as a server fault.
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    return ApiError.because(Errors.INVALID_REQUEST, `${err.message}`);
+    return ApiError.invalidRequest(err.message);
   }
   return undefined;
 }

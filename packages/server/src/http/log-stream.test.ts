@@ -2,9 +2,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { afterEach, expect, test } from 'vitest';
-import { importBuilt } from '../test-support/built.js';
+import { builtFile } from '../test-support/built.js';
 import { turnBatchedLog } from './log-stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'beckon-log-'));
@@ -49,10 +50,9 @@ test('flushSync writes what waits at once (the exit path)', () => {
 test('at exit, waiting lines and lines logged after are written, in order (a child process)', async () => {
   const { execFileSync } = await import('node:child_process');
   // The sources are TypeScript: the child runs the built module, as the server does.
-  await importBuilt('http/log-stream.js');
-  const built = new URL('../../dist/http/log-stream.js', import.meta.url);
+  const built = pathToFileURL(builtFile('http/log-stream.js')).href;
   const script = `
-    const { turnBatchedLog } = await import(${JSON.stringify(built.href)});
+    const { turnBatchedLog } = await import(${JSON.stringify(built)});
     const a = turnBatchedLog(1), b = turnBatchedLog(1);
     process.on('exit', () => a.write('after exit\\n'));
     a.write('one\\n'); b.write('two\\n');

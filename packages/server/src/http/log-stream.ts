@@ -15,8 +15,9 @@ let listening = false;
 /**
  * Standard output (or `fd`), one write per event-loop turn: the lines a turn logged go out together when it
  * ends. A write per line (pino's default) cost a system call per request (2–4% of the send's CPU profile
- * under load), where a turn handles dozens of requests. Lines still leave within the turn that logged them, so a `tail -f` sees
- * them at once; a normal exit flushes them, and a `kill -9` (or an unhandled signal) loses that turn's.
+ * under load), where a turn handles dozens of requests. Lines still leave within the turn that logged
+ * them, so a `tail -f` sees them at once; a normal exit flushes them, and a `kill -9` (or an unhandled
+ * signal) loses that turn's.
  */
 export function turnBatchedLog(fd = 1): LogStream {
   // sonic-boom, as pino's default: it waits out a full pipe (EAGAIN) instead of losing lines.

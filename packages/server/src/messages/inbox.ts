@@ -31,7 +31,7 @@ function pageLimit(text: string | undefined): number {
   if (text === undefined) return INBOX_PAGE_DEFAULT;
   const limit = /^[0-9]{1,3}$/.test(text) ? Number(text) : 0;
   if (limit < 1 || limit > INBOX_PAGE_MAX) {
-    throw new ApiError(Errors.INVALID_REQUEST, `invalid request: limit must be 1..${INBOX_PAGE_MAX}`);
+    throw ApiError.invalidRequest(`limit must be 1..${INBOX_PAGE_MAX}`);
   }
   return limit;
 }
@@ -42,12 +42,12 @@ export async function inboxPage(ctx: Context, userId: string, query: PageQuery):
   let before: bigint | undefined;
   if (query.cursor !== undefined) {
     before = parseMsgid(query.cursor);
-    if (before === undefined) throw new ApiError(Errors.INVALID_REQUEST, 'invalid request: bad cursor');
+    if (before === undefined) throw ApiError.invalidRequest('bad cursor');
   }
   // One more than asked tells whether another page follows without a second query.
   const records = await ctx.store.messages.inbox(userId, limit + 1, before);
   // A cursor names one of the user's cards (the previous page's last); any other msgid is refused.
-  if (!records) throw new ApiError(Errors.INVALID_REQUEST, 'invalid request: bad cursor');
+  if (!records) throw ApiError.invalidRequest('bad cursor');
   const cards = records.slice(0, limit).map(toInboxCard);
   return { cards, nextCursor: records.length > limit ? (cards[cards.length - 1]?.msgid ?? null) : null };
 }

@@ -24,6 +24,11 @@ function newestSource(dir = join(serverRoot, 'src')): number {
  * than the sources would test old code without saying so: it is refused, naming the fix.
  */
 export async function importBuilt<T>(path: string): Promise<T> {
+  return (await import(builtFile(path))) as T;
+}
+
+/** The file of a module of the server's build (for a child process to run), refused when stale. */
+export function builtFile(path: string): string {
   const built = join(serverRoot, 'dist', path);
   const builtAt = statSync(join(serverRoot, 'tsconfig.tsbuildinfo'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (builtAt < newestSource()) {
@@ -31,5 +36,5 @@ export async function importBuilt<T>(path: string): Promise<T> {
       `the build is missing or older than the sources: run \`npm run build\` (this test runs ${built})`,
     );
   }
-  return (await import(built)) as T;
+  return built;
 }

@@ -28,8 +28,8 @@ interface DailyCount {
 
 /**
  * The send's transaction, for a batch of deliveries at once (group commit): one IMMEDIATE transaction; if
- * a delivery throws, the batch runs again with each delivery in its own savepoint. It keeps the daily counts in memory, being the only writer of
- * daily_sends.
+ * a delivery throws, the batch runs again with each delivery in its own savepoint. It keeps the daily
+ * counts in memory, being the only writer of daily_sends.
  */
 export class Deliveries {
   private readonly sql;
@@ -73,21 +73,16 @@ export class Deliveries {
             outcomes.push('daily-cap');
             continue;
           }
-          if (!isolated) {
-            const outcome = this.deliverOne(m);
-            if (outcome === 'delivered') count.sent++;
-            outcomes.push(outcome);
-            continue;
-          }
+          let outcome: DeliveryOutcome;
           try {
-            const outcome = this.deliverInSavepoint(m);
-            if (outcome === 'delivered') count.sent++;
-            outcomes.push(outcome);
+            outcome = isolated ? this.deliverInSavepoint(m) : this.deliverOne(m);
           } catch (err) {
-            // SQLite may have rolled the whole transaction back (disk full): then nothing may go on.
-            if (!this.db.inTransaction) throw err;
-            outcomes.push(err as Error);
+            // Not isolated, or SQLite rolled the whole transaction back (disk full): nothing may go on.
+            if (!isolated || !this.db.inTransaction) throw err;
+            outcome = err as Error;
           }
+          if (outcome === 'delivered') count.sent++;
+          outcomes.push(outcome);
         }
         for (const c of counts.values()) {
           if (c.sent !== c.stored) this.sql(UPSERT_DAILY_COUNT).run(c.appid, c.day, c.sent);

@@ -7,9 +7,9 @@ import { statements } from './statements.js';
  * smaller msgid), and `inboxes` holds the newest card and the unread count. A send appends: one message
  * row at the end of the table and one small inbox row, where two per-user indexes on `messages` (inbox
  * order, unread) cost two entries at random places in two large B-trees, the send's main SQLite cost (in
- * one run of bench/send.bench.js, dropping both took the send from 0.18 to 0.26 of the ceiling). Reads walk the chain by primary key:
- * a page of 20 cards is 20 lookups, the unread count is one; a page cursor must be one of the user's
- * cards (the previous page's last).
+ * one run of bench/send.bench.js, dropping both took the send from 0.18 to 0.26 of the ceiling). Reads
+ * walk the chain by primary key: a page of 20 cards is 20 lookups, the unread count is one; a page cursor
+ * must be one of the user's cards (the previous page's last).
  *
  * The chain is kept in msgid order. A process mints increasing msgids and delivers them in that order, so a
  * send nearly always becomes the new head; an older msgid (another node's, or a test's) is spliced in place.
