@@ -17,7 +17,7 @@ export default defineConfig({
     // Tests run the sources of sibling packages, not their build output.
     alias: [
       { find: /^@beckon\/protocol$/, replacement: src('protocol/src/index.ts') },
-      { find: /^@beckon\/protocol\/(calls|frames|errors)$/, replacement: src('protocol/src/$1.ts') },
+      { find: /^@beckon\/protocol\/([a-z-]+)$/, replacement: src('protocol/src/$1.ts') },
       { find: /^@beckon\/sdk$/, replacement: src('sdk/src/index.ts') },
       { find: /^@beckon\/server$/, replacement: src('server/src/index.ts') },
       { find: /^@beckon\/client$/, replacement: src('client/src/index.ts') },

@@ -3,7 +3,7 @@
 // same run. And the server's memory per connected (logged-in) user, from its RSS before and after the logins.
 import { execSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { genUserSig } from '@beckon/protocol';
+import { genUserSig } from '@beckon/protocol/node';
 import WebSocket from 'ws';
 import { adminPost, fmt, percentiles, rssMiB, startBeckon, startWsRelay } from './lib.js';
 

@@ -8,7 +8,5 @@ export * from './keyword-rules.js';
 export * from './messages.js';
 export * from './push.js';
 export * from './push-admin.js';
-export * from './push-crypto.js';
 export * from './templates.js';
 export * from './tokens.js';
-export * from './usersig.js';

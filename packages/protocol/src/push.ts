@@ -1,7 +1,7 @@
 /**
  * Message push to the developer's server (spec §5): the configuration, the three subscribe-message events
  * in WeChat's exact JSON and XML shapes, and the names of the call events. Signing and encryption are in
- * push-crypto.ts.
+ * node/push-crypto.ts (`@beckon/protocol/node`).
  */
 
 export const PUSH_FORMATS = ['json', 'xml'] as const;

@@ -1,4 +1,4 @@
-export { genUserSig, type UserSigCheck, verifyUserSig } from '@beckon/protocol';
+export { genUserSig, type UserSigCheck, verifyUserSig } from '@beckon/protocol/node';
 export {
   type ClientOptions,
   createClient,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSdkAppId, RTC_SECRET_KEY_PATTERN, verifyUserSig } from '@beckon/protocol';
+import { isSdkAppId, RTC_SECRET_KEY_PATTERN } from '@beckon/protocol';
+import { verifyUserSig } from '@beckon/protocol/node';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrations } from '../src/store/sqlite/migrations.js';

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { decryptPush, type PushDeliveryView } from '@beckon/protocol';
+import type { PushDeliveryView } from '@beckon/protocol';
+import { decryptPush } from '@beckon/protocol/node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deadUrl, type Receiver, startReceiver } from '../src/events/test-support/receiver.js';
 import { buildServer, call, eventually, operator, type Server } from './support/built-server.js';

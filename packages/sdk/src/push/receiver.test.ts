@@ -2,14 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type ChangeEvent,
-  encryptPush,
   type PopupEvent,
   PUSH_FORMATS,
   PUSH_MODES,
-  pushMessageSignature,
-  pushSignature,
   type SentEvent,
 } from '@beckon/protocol';
+import { encryptPush, pushMessageSignature, pushSignature } from '@beckon/protocol/node';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AES_KEY, APP_ID, buildPush, TOKEN } from '../test-support/push.js';

@@ -1,10 +1,5 @@
-import {
-  decryptPush,
-  ENCODING_AES_KEY_PATTERN,
-  pushMessageSignature,
-  pushSignature,
-  signaturesEqual,
-} from '@beckon/protocol';
+import { ENCODING_AES_KEY_PATTERN } from '@beckon/protocol';
+import { decryptPush, pushMessageSignature, pushSignature, signaturesEqual } from '@beckon/protocol/node';
 import { PushError } from './errors.js';
 import { isRecord, type PushEvent, toPushEvent } from './events.js';
 import { type NodeHandler, nodeHandler } from './node-handler.js';

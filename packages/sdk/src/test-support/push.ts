@@ -1,15 +1,13 @@
 import {
   encryptedPushBody,
-  encryptPush,
   eventToJson,
   eventToXml,
   isSubscribeEventName,
   type PushFormat,
   type PushMode,
-  pushMessageSignature,
-  pushSignature,
   type SubscribeEvent,
 } from '@beckon/protocol';
+import { encryptPush, pushMessageSignature, pushSignature } from '@beckon/protocol/node';
 
 export const APP_ID = 'wx1234567890abcdef';
 export const TOKEN = 'PushToken123';

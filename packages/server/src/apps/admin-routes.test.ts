@@ -1,11 +1,11 @@
 import {
   APPID_PATTERN,
   type AppView,
-  genUserSig,
   isSdkAppId,
   RTC_SECRET_KEY_PATTERN,
   SECRET_PATTERN,
 } from '@beckon/protocol';
+import { genUserSig } from '@beckon/protocol/node';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { verifyAppUserSig } from '../calls/credentials.js';
 import { ADMIN_TOKEN, RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';

@@ -1,4 +1,4 @@
-import { genUserSig, USERSIG_DEFAULT_EXPIRE_SECONDS } from '@beckon/protocol';
+import { genUserSig, USERSIG_DEFAULT_EXPIRE_SECONDS } from '@beckon/protocol/node';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { ADMIN_TOKEN, RID_SUFFIX, type TestServer, testServer } from '../test-support/harness.js';
 import { verifyAppUserSig } from './credentials.js';

@@ -1,4 +1,5 @@
-import { ApiError, genUserSig, USERSIG_DEFAULT_EXPIRE_SECONDS, verifyUserSig } from '@beckon/protocol';
+import { ApiError } from '@beckon/protocol';
+import { genUserSig, USERSIG_DEFAULT_EXPIRE_SECONDS, verifyUserSig } from '@beckon/protocol/node';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createApp, resetRtcKey } from '../apps/service.js';
 import type { AppRecord } from '../store/port.js';

@@ -7,15 +7,17 @@ import {
   ApiError,
   type ErrorDef,
   Errors,
-  genUserSig,
   type IssuedUserSig,
   isUserId,
-  USERSIG_DEFAULT_EXPIRE_SECONDS,
   USERSIG_MAX_EXPIRE_SECONDS,
-  type UserSigFailure,
   type UserSigRequest,
-  verifyUserSig,
 } from '@beckon/protocol';
+import {
+  genUserSig,
+  USERSIG_DEFAULT_EXPIRE_SECONDS,
+  type UserSigFailure,
+  verifyUserSig,
+} from '@beckon/protocol/node';
 import type { Context } from '../context.js';
 import type { AppRecord } from '../store/port.js';
 

@@ -1,4 +1,4 @@
-import { pushSignature, signaturesEqual } from '@beckon/protocol';
+import { pushSignature, signaturesEqual } from '@beckon/protocol/node';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ADMIN_TOKEN, RID_SUFFIX, type TestServer, testServer } from '../test-support/harness.js';
 import { deadUrl, type Receiver, startReceiver } from './test-support/receiver.js';

@@ -1,4 +1,4 @@
-import { decryptPush, pushMessageSignature, pushSignature, signaturesEqual } from '@beckon/protocol';
+import { decryptPush, pushMessageSignature, pushSignature, signaturesEqual } from '@beckon/protocol/node';
 import { describe, expect, test } from 'vitest';
 import { ADMIN_TOKEN } from '../test-support/harness.js';
 import type { Received } from './test-support/receiver.js';

@@ -1,13 +1,12 @@
 import {
   type CallEvent,
   encryptedPushBody,
-  encryptPush,
   eventToJson,
   eventToXml,
   isCallEvent,
-  pushMessageSignature,
   type SubscribeEvent,
 } from '@beckon/protocol';
+import { encryptPush, pushMessageSignature } from '@beckon/protocol/node';
 import type { ChangeFact, PopupFact, PushConfigRecord, PushDeliveryRecord, SentFact } from '../store/port.js';
 import { signedQuery, withQuery } from './verify.js';
 

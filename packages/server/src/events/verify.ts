@@ -1,4 +1,5 @@
-import { ApiError, Errors, PUSH_TIMEOUT_MS, pushSignature } from '@beckon/protocol';
+import { ApiError, Errors, PUSH_TIMEOUT_MS } from '@beckon/protocol';
+import { pushSignature } from '@beckon/protocol/node';
 import { randomString } from '../ids.js';
 import { exchange, NoAnswer, quoteBody } from './transport.js';
 

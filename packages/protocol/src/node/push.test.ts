@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { eventToJson, eventToXml, type PopupEvent, type SentEvent } from './push.js';
+import { eventToJson, eventToXml, type PopupEvent, type SentEvent } from '../push.js';
 import { decryptPush, encryptPush, pushMessageSignature, pushSignature } from './push-crypto.js';
 
 // WeChat's published vectors: the URL check of spec §5.1, and WXBizMsgCrypt's sample (Java SDK test).
