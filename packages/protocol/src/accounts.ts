@@ -44,3 +44,23 @@ export interface WxLoginResponse {
   code: string;
   errMsg: 'login:ok';
 }
+
+/**
+ * A friend on the platform: added by username, and then each is the other's friend (both see it). Mini games
+ * see their players' friends (`wx.getFriendCloudStorage`) and remind them (spec §6.5); calling lists them as
+ * contacts.
+ */
+export interface FriendView extends UserView {
+  /** ISO 8601: when the two became friends. */
+  since: string;
+}
+
+/** `GET /api/friends` answer, by username. */
+export interface FriendsResponse {
+  friends: FriendView[];
+}
+
+/** `POST /api/friends` body: 201 with the new FriendView; 404 no such user; adding oneself or a friend again is 91000 / 200 (idempotent). */
+export interface AddFriendRequest {
+  username: string;
+}

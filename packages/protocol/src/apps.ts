@@ -21,6 +21,13 @@ export interface AppView {
   pages: string[];
   /** Sends per day (China time) before 45009; null: the server's default (DEFAULT_DAILY_SEND_CAP). */
   dailySendCap: number | null;
+  /** The icon the phone shows (an http(s) URL of an image), or null for the app's initial. */
+  icon: string | null;
+  /**
+   * Where the app's pages are served (an http(s) URL; its origin is the only one the phone's shell takes
+   * wx calls from for this app), or null: the app has no pages and the phone does not list it.
+   */
+  frontend: string | null;
   createdAt: string;
   /** The app's SDKAppID for calling (see SDKAPPID_MIN in calls.ts): public, clients sign in with it. */
   sdkAppId: number;
@@ -28,4 +35,32 @@ export interface AppView {
   secret?: string;
   /** The RTC secret key userSigs are signed with (64 hex); shown where `secret` is. */
   rtcSecretKey?: string;
+}
+
+/** URLs of icons and front ends: http or https, at most this long. */
+export const APP_URL_MAX_LENGTH = 2048;
+
+/** `PATCH /admin/apps/:appid` body: what the operator edits; a field left out is kept, null clears it. */
+export interface AppPatchRequest {
+  name?: string;
+  icon?: string | null;
+  frontend?: string | null;
+}
+
+/** An app as the phone lists it (`GET /api/apps`, `GET /api/apps/:appid`): public facts only. */
+export interface AppListing {
+  appid: string;
+  name: string;
+  type: AppType;
+  icon: string | null;
+  frontend: string | null;
+  /** The page a launch from the list opens: the first declared page, or '' for the front end itself. */
+  entryPage: string;
+  /** Declared pages (navigateTo is refused to any other when there are some). */
+  pages: string[];
+}
+
+/** `GET /api/apps` answer: every app, by name. */
+export interface AppCatalogue {
+  apps: AppListing[];
 }

@@ -23,6 +23,11 @@ export interface SendRequest {
 
 /** One delivered message, as a card in the user's one Service Notifications thread. */
 export interface InboxCard {
+  /**
+   * `template`: a subscribe message the app's backend sent. `system`: a mini game's system message the
+   * platform sent (games.ts); its `templateId` is the SYS_MSG_TYPE_*, and stopping it turns that type off.
+   */
+  kind: 'template' | 'system';
   /** The 64-bit msgid as a decimal string: JavaScript numbers cannot hold it exactly. */
   msgid: string;
   appid: string;

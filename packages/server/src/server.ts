@@ -16,6 +16,7 @@ import { registerClientSdkRoutes } from './http/client-sdk.js';
 import { registerErrorHandling } from './http/errors.js';
 import { RequestLog } from './http/request-log.js';
 import { registerStatusRoute } from './http/status.js';
+import { registerWebApp } from './http/web-app.js';
 import { newRequestId } from './ids.js';
 import { registerInboxRoutes } from './messages/inbox-routes.js';
 import { registerSendRoutes } from './messages/send-route.js';
@@ -48,6 +49,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
   registerBodyParsers(app);
   registerErrorHandling(app);
   registerStatusRoute(app);
+  registerWebApp(app);
   registerClientSdkRoutes(app);
 
   // Open API: credentials in the query or body.

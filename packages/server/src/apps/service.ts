@@ -34,6 +34,8 @@ export function toAppView(app: AppRecord, withSecret = false): AppView {
     dailySendCap: app.dailySendCap,
     createdAt: new Date(app.createdAt).toISOString(),
     sdkAppId: app.sdkAppId,
+    icon: null, // (wave 1: the store gains icon and frontend)
+    frontend: null,
     ...(withSecret ? { secret: app.secret, rtcSecretKey: app.rtcSecretKey } : {}),
   };
 }

@@ -56,6 +56,7 @@ async function refusal(auth: Parameters<typeof connect>[1]): Promise<Refused> {
 const card = (n: number): ServerFrame => ({
   type: 'inbox.card',
   card: {
+    kind: 'template',
     msgid: (MSGID_BASE + BigInt(n)).toString(),
     appid: 'wx0123456789abcdef',
     appName: 'Test',

@@ -2,6 +2,7 @@ import { ApiError, type ErrorDef, Errors, wechatError } from '@beckon/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isWechatPath } from './audience.js';
 import { noteError } from './request-log.js';
+import { isPageNavigation, sendWebApp } from './web-app.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -78,6 +79,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // A reload of one of the phone's screens (`/notifications`): the app routes it in the browser.
+    if (isPageNavigation(request)) return sendWebApp(reply);
     // WeChat answers an unknown path (e.g. `/sns/jsCode2Session`, wrong case) with 40066 invalid url.
     const def = isWechatPath(request.url) ? Errors.INVALID_URL : Errors.NOT_FOUND;
     noteError(reply, def.code);

@@ -1,4 +1,4 @@
-import type { InboxCard } from '@beckon/protocol';
+import { type InboxCard, isSysMsgType } from '@beckon/protocol';
 import type { MessageRecord, PrivateTemplateRecord } from '../store/port.js';
 
 export type CardRow = MessageRecord['rows'][number];
@@ -18,6 +18,7 @@ export function cardRows(
 /** A stored message as the user's inbox shows it (pushed on send, listed by the inbox API). */
 export function toInboxCard(record: MessageRecord): InboxCard {
   return {
+    kind: isSysMsgType(record.templateId) ? 'system' : 'template',
     msgid: record.msgid.toString(),
     appid: record.appid,
     appName: record.appName,

@@ -88,6 +88,7 @@ describe('GET /api/inbox', () => {
     const [card2, card1] = (await page(alice)).cards;
     const created = s.clock.now() - 2000;
     expect(card1).toEqual({
+      kind: 'template',
       msgid: '3248682510344192001',
       appid: app.appid,
       appName: app.name,

@@ -131,6 +131,7 @@ describe('a successful send', () => {
     for (let i = 0; i < 50 && cards.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     await stop();
     const card: InboxCard = {
+      kind: 'template',
       msgid: answer.msgid!.toString(),
       appid: w.app.appid,
       appName: 'Test miniprogram',
