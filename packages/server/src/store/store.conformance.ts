@@ -16,7 +16,9 @@ import {
   T0,
   templateRecord,
   tokenRecord,
+  userRecord,
 } from './conformance/fixture.conformance.js';
+import { friendsConformance } from './conformance/friends.conformance.js';
 import { DAY, message, messagesConformance, withGrants } from './conformance/messages.conformance.js';
 import { pushConformance } from './conformance/push.conformance.js';
 import { templatesConformance } from './conformance/templates.conformance.js';
@@ -41,6 +43,7 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     appsConformance(f);
     tokensConformance(f);
     accountsConformance(f);
+    friendsConformance(f);
     templatesConformance(f);
     consentConformance(f);
     messagesConformance(f);
@@ -104,6 +107,9 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
         const template = templateRecord(app.appid);
         await first.templates.add(template, 1);
         await first.settings.getOrInit('kept', 'v1');
+        const friend = userRecord();
+        await first.accounts.createUser(friend);
+        await first.friends.add(user.id, friend.id, T0 + 3);
         await first.close();
         firstOpen = false;
 
@@ -127,6 +133,7 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
         // The cap still counts the template added before the restart.
         expect(await second.templates.add(templateRecord(app.appid), 1)).toBe(false);
         expect(await second.settings.getOrInit('kept', 'v2')).toBe('v1');
+        expect(await second.friends.list(friend.id)).toEqual([{ user, since: T0 + 3 }]);
       } finally {
         if (firstOpen) await first.close();
         await second?.close();
