@@ -92,7 +92,13 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
       let second: Store | undefined;
       try {
         const { app, user } = await appAndUser(first);
-        await first.apps.update(app.appid, { pages: ['pages/kept'], subscribeBanned: true });
+        const kept = {
+          pages: ['pages/kept'],
+          subscribeBanned: true,
+          icon: 'https://cdn.example/kept.png',
+          frontend: 'https://kept.example/',
+        };
+        await first.apps.update(app.appid, kept);
         const token = tokenRecord(app.appid);
         await first.tokens.issue(token, { expectedLatest: null });
         const session = sessionRecord(user.id);
@@ -114,11 +120,7 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
         firstOpen = false;
 
         second = await reopen(first);
-        expect(await second.apps.get(app.appid)).toEqual({
-          ...app,
-          pages: ['pages/kept'],
-          subscribeBanned: true,
-        });
+        expect(await second.apps.get(app.appid)).toEqual({ ...app, ...kept });
         expect(await second.tokens.latest(app.appid, 'token')).toEqual(token);
         expect(await second.tokens.issue(tokenRecord(app.appid), { expectedLatest: null })).toBe(false);
         expect(await second.accounts.getUserByName(user.username.toUpperCase())).toEqual(user);

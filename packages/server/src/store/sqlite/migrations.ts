@@ -336,6 +336,14 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    id: 12,
+    name: 'apps: icon and front end (http(s) URLs, null when unset)',
+    sql: `
+      ALTER TABLE apps ADD COLUMN icon TEXT;
+      ALTER TABLE apps ADD COLUMN frontend TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */
