@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAccountClientRoutes } from './accounts/client-routes.js';
 import { registerLoginRoutes } from './accounts/login-routes.js';
 import { registerAppAdminRoutes } from './apps/admin-routes.js';
+import { registerAppClientRoutes } from './apps/client-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
 import { registerCallAdminRoutes } from './calls/admin-routes.js';
 import { registerCallRecordRoutes } from './calls/record-routes.js';
@@ -69,6 +70,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
   await app.register(async (client) => {
     registerAccountClientRoutes(client, ctx);
     registerFriendClientRoutes(client, ctx);
+    registerAppClientRoutes(client, ctx);
     registerConsentRoutes(client, ctx);
     registerInboxRoutes(client, ctx);
   });
