@@ -107,11 +107,11 @@ export function Friends() {
         )}
         {friends && friends.length > 0 && (
           <>
-            <h2 class="list-heading">Friends</h2>
-            <ul class="list" aria-label="Your friends">
+            <h2 class="list-heading">{friends.length === 1 ? '1 friend' : `${friends.length} friends`}</h2>
+            <ul class="list list-with-icons" aria-label="Your friends">
               {friends.map((friend) => (
                 <li key={friend.id} class="list-row list-row-static">
-                  <Avatar name={friend.displayName} seed={friend.id} />
+                  <Avatar name={friend.displayName} seed={friend.id} size={44} />
                   <span class="list-row-text">
                     <span class="list-row-title">{friend.displayName}</span>
                     <span class="list-row-sub">{friend.username}</span>

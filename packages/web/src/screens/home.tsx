@@ -38,7 +38,7 @@ export function Home() {
           </p>
         )}
         {openable.length > 0 && (
-          <ul class="list" aria-label="Mini programs and mini games">
+          <ul class="list list-with-icons" aria-label="Mini programs and mini games">
             {openable.map((app) => (
               <li key={app.appid}>
                 <button type="button" class="list-row" onClick={() => navigate(runnerAddress(app.appid))}>

@@ -18,7 +18,7 @@ export function Me() {
             <p class="profile-username">Username: {user.username}</p>
           </div>
         </section>
-        <ul class="list">
+        <ul class="list list-with-glyphs">
           <li>
             <button type="button" class="list-row" onClick={() => navigate('/me/friends')}>
               <span class="list-row-icon" aria-hidden="true">

@@ -22,7 +22,7 @@ export function SettingsList() {
         )}
         {apps.value?.length === 0 && <p class="quiet-note">No mini programs yet.</p>}
         {apps.value && apps.value.length > 0 && (
-          <ul class="list" aria-label="Mini programs">
+          <ul class="list list-with-icons" aria-label="Mini programs">
             {apps.value.map((app) => (
               <li key={app.appid}>
                 <button
@@ -30,7 +30,7 @@ export function SettingsList() {
                   class="list-row"
                   onClick={() => navigate(`/me/settings/${encodeURIComponent(app.appid)}`)}
                 >
-                  <AppIcon app={app} size={36} />
+                  <AppIcon app={app} size={44} />
                   <span class="list-row-text">
                     <span class="list-row-title">{app.name}</span>
                     <span class="list-row-sub">{TYPE_WORDS[app.type]}</span>

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { AppView } from '@beckon/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { type BrowserTestServer, startBrowserTestServer } from '../../../client/test/support/server.js';
 import { ADMIN_TOKEN } from '../../../server/src/test-support/harness.js';
@@ -39,7 +40,7 @@ export async function openPhone(
 /** Saves what the screen shows as test-results/screens/<name>.png (look at each one). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENS, { recursive: true });
-  await page.screenshot({ path: `${SCREENS}${name}.png` });
+  await page.screenshot({ path: `${SCREENS}${name}.png`, animations: 'disabled' });
 }
 
 /** Signs up through the phone's own form, as a person does; ends on Home. */
@@ -82,4 +83,30 @@ export function tab(page: Page, name: 'Home' | 'Notifications' | 'Me') {
   return name === 'Notifications'
     ? bar.getByRole('link', { name: /^Notifications/ })
     : bar.getByRole('link', { name, exact: true });
+}
+
+/** Creates an app as the operator does (`POST /admin/apps`); with its secret. */
+export async function createApp(
+  world: BrowserTestServer,
+  app: { name: string; type: 'miniprogram' | 'minigame'; icon?: string; frontend?: string },
+): Promise<AppView & { secret: string }> {
+  return (await admin(world, 'POST', '/admin/apps', app)) as AppView & { secret: string };
+}
+
+/** A client-API call as the signed-in user `token` makes it (setting the scene up, not what is tested). */
+export async function asUser(
+  world: BrowserTestServer,
+  token: string,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: Record<string, unknown>,
+): Promise<unknown> {
+  const res = await world.server.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(payload ? { payload } : {}),
+  });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.body ? res.json() : undefined;
 }
