@@ -39,10 +39,9 @@ export function ConsentDialog({ request }: { request: Request }) {
         <span id={appId} class="consent-app-name">
           {dialog.appName}
         </span>
-        <span class="consent-app-asks">requests</span>
       </div>
       <h2 id={headingId} class="consent-heading">
-        {several ? 'To send you the following messages' : 'To send you the following message'}
+        {several ? 'Would like to send you these messages' : 'Would like to send you this message'}
       </h2>
       <ul class="consent-items">
         {asked.map((template) => (

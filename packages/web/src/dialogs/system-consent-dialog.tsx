@@ -38,10 +38,9 @@ export function SystemConsentDialog({ request }: { request: Request }) {
         <span id={appId} class="consent-app-name">
           {dialog.appName}
         </span>
-        <span class="consent-app-asks">requests</span>
       </div>
       <h2 id={headingId} class="consent-heading">
-        {several ? 'To send you these reminders' : 'To send you this reminder'}
+        {several ? 'Would like to send you these reminders' : 'Would like to send you this reminder'}
       </h2>
       <ul class="consent-items">
         {asked.map((type) => (
