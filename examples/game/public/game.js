@@ -55,6 +55,8 @@ const state = {
   /** A subscribe request from "+1 reminder" is open. */
   subscribing: false,
   refreshing: false,
+  /** Under the overlay's title when the bar is not empty: the rules, then the last round's result. */
+  overlayText: '',
 };
 
 const say = (text) => {
@@ -80,17 +82,21 @@ function render() {
     );
     ui.staminaText.textContent = `${p.stamina}/${p.maxStamina}${p.refillAt ? ` · full in ${countdown(p.refillAt)}` : ''}`;
     ui.banked.textContent = String(p.banked);
-    if (!state.playing && p.stamina <= 0 && p.refillAt)
-      ui.overlayText.textContent = `Out of stamina: full again in ${countdown(p.refillAt)}`;
+    ui.overlayText.textContent =
+      p.stamina <= 0 && p.refillAt
+        ? `Out of stamina: full again in ${countdown(p.refillAt)}`
+        : state.overlayText;
   }
   ui.start.disabled = !p || state.playing || state.asking || p.stamina <= 0;
   ui.plusOne.disabled = !p || state.subscribing;
   ui.system.disabled = !p;
 }
 
-function showPlayer(player) {
-  const { session: _session, ...rest } = player;
-  state.player = { ...state.player, ...rest };
+/** The backend's answers carry the player's fields (and others: `session`, `error`…): only those are kept. */
+function showPlayer({ openid, stamina, maxStamina, refillAt, banked }) {
+  const fields = { openid, stamina, maxStamina, refillAt, banked };
+  for (const [key, value] of Object.entries(fields)) if (value === undefined) delete fields[key];
+  state.player = { ...state.player, ...fields };
   render();
 }
 
@@ -149,8 +155,12 @@ async function refreshSetting() {
   }
   renderSetting();
   const refused = !mainSwitchOn() ? 'all' : keptChoice() === 'reject' ? [TEMPLATE] : undefined;
-  if (refused && state.player?.banked > 0)
+  if (!refused || !(state.player?.banked > 0)) return;
+  try {
     showPlayer(await backend('POST', '/subscriptions/report', { refused }));
+  } catch (err) {
+    say(`Could not reach the game: ${failText(err)}`);
+  }
 }
 
 /**
@@ -282,7 +292,7 @@ async function startRound() {
   state.playing = false;
   const best = score > state.best;
   ui.overlayTitle.textContent = best ? `New best: ${score}!` : `Score: ${score}`;
-  ui.overlayText.textContent = best ? 'Your friends will see it on the board' : `Your best is ${state.best}`;
+  state.overlayText = best ? 'Your friends will see it on the board' : `Your best is ${state.best}`;
   ui.overlay.hidden = false;
   render();
   if (best) await reportScore(score);
@@ -341,6 +351,7 @@ function greet(launch) {
 }
 
 async function main() {
+  state.overlayText = ui.overlayText.textContent;
   if (typeof globalThis.wx !== 'object' || globalThis.wx === null) {
     ui.overlayTitle.textContent = 'Open Star Hopper from Beckon';
     ui.overlayText.textContent = 'This page is a mini game: it runs inside the phone, which gives it wx.';
