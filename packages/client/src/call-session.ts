@@ -3,7 +3,7 @@ import { TRTC_CALLING_ERROR } from '@beckon/protocol/calls';
 import { Errors } from '@beckon/protocol/errors';
 import type { CallLoginResult, CallRequest, CallResults } from '@beckon/protocol/frames';
 import { CallingError } from './errors.js';
-import { type BeckonSocket, type RequestFields, SocketError } from './socket.js';
+import { type BeckonSocket, type RequestFields, SocketError } from './socket/index.js';
 
 export interface Credentials {
   sdkAppId: number;

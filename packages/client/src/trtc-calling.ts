@@ -16,7 +16,7 @@ import { Emitter } from './emitter.js';
 import { CallingError } from './errors.js';
 import type { MediaPlane } from './media/plane.js';
 import { invalidArgument, MediaControls } from './media-controls.js';
-import { BeckonSocket } from './socket.js';
+import { BeckonSocket } from './socket/index.js';
 
 export interface TRTCCallingOptions {
   SDKAppID: number;

@@ -5,25 +5,7 @@
  */
 import type { CallRequest, CallResults, ServerFrame } from '@beckon/protocol/frames';
 import { WS_CLOSE } from '@beckon/protocol/frames';
-import { PlatformHttp } from './platform/http.js';
-
-/** What a socket failure carries as its code when no answer came (dropped, never connected). */
-export const SOCKET_NETWORK_ERROR = -1;
-
-/** A request the socket could not carry (`code` -1, `network`) or the server's refusal (its registry code). */
-export class SocketError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SocketError';
-  }
-
-  get network(): boolean {
-    return this.code === SOCKET_NETWORK_ERROR;
-  }
-}
+import { type Dial, dial, SOCKET_NETWORK_ERROR, SocketError, sessionRefused, socketUrl } from './connect.js';
 
 /**
  * `idle` (never opened, or the first open failed), `connecting` (the first open), `open`, `reconnecting`
@@ -72,17 +54,6 @@ interface Pending {
   reject(e: Error): void;
 }
 
-/** The `/ws` URL of a Beckon server URL (http → ws, https → wss), or of the page's origin; `?token=` if given. */
-export function socketUrl(server: string | undefined, token?: string | null): string {
-  const base = server ?? globalThis.location?.origin;
-  if (!base) throw new TypeError('new TRTCCalling({server}): the Beckon server URL is needed outside a page');
-  const url = new URL('/ws', base);
-  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
-  // Browsers cannot set headers on a WebSocket: the gateway takes the token from the query (handshake.ts).
-  if (token) url.searchParams.set('token', token);
-  return url.toString();
-}
-
 /**
  * A reconnecting socket to Beckon's `/ws`. Opened with a platform session's token it carries that user's
  * inbox frames (`hello`, `inbox.card`, `inbox.unread`); with or without one, it can log in to calling
@@ -114,8 +85,8 @@ export class BeckonSocket {
   private generation = 0;
   /** The generation whose reconnect loop is running, if one is. */
   private looping: number | undefined;
-  /** Gives up the connection attempt under way. */
-  private abortAttempt: ((why: string) => void) | undefined;
+  /** The connection attempt under way. */
+  private attempt: Dial | undefined;
   /** Wakes the reconnect loop waiting for the layers' hooks when the socket drops meanwhile. */
   private wake: (() => void) | undefined;
   private lastHeard = 0;
@@ -154,6 +125,8 @@ export class BeckonSocket {
       .then(
         () => {
           if (generation !== this.generation) throw closed();
+          // Dropped again at once: the reconnect under way settles it.
+          if (this.current === 'reconnecting') return this.untilSettled();
           this.setStatus('open');
         },
         async (err: SocketError) => {
@@ -259,65 +232,29 @@ export class BeckonSocket {
     });
   }
 
-  /** One connection attempt: resolves when the socket opens. */
-  private connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url);
+  /** One connection attempt: resolves when the socket is open and wired to this socket. */
+  private async connect(): Promise<void> {
+    const attempt = dial(this.url, SILENCE_MS, (ws) => {
       this.ws = ws;
-      const failed = (why: string) => {
-        clearTimeout(timeout);
-        this.abortAttempt = undefined;
-        if (this.ws === ws) this.ws = undefined;
-        ws.onclose = null;
-        ws.onopen = null;
-        ws.onmessage = null;
-        // Not null: `ws` (Node) emits an error when a handshake under way is aborted.
-        ws.onerror = () => {};
-        ws.close();
-        reject(new SocketError(SOCKET_NETWORK_ERROR, why));
-      };
-      this.abortAttempt = failed;
-      const timeout = setTimeout(() => failed(`no answer from ${this.url}`), SILENCE_MS);
-      ws.onerror = () => failed(`cannot reach ${this.url}`);
-      ws.onclose = () => failed(`cannot reach ${this.url}`);
-      ws.onopen = () => {
-        clearTimeout(timeout);
-        this.abortAttempt = undefined;
-        this.lastHeard = Date.now();
-        ws.onerror = () => {};
-        ws.onclose = (e) => this.dropped(ws, e.code);
-        this.keepalive ??= setInterval(() => this.ping(), PING_MS);
-        (this.keepalive as { unref?: () => void }).unref?.();
-        resolve();
-      };
+      this.lastHeard = Date.now();
+      ws.onclose = (e) => this.dropped(ws, e.code);
       ws.onmessage = (e) => {
         this.lastHeard = Date.now();
         this.receive(JSON.parse(String(e.data)) as ServerFrame);
       };
+      this.keepalive ??= setInterval(() => this.ping(), PING_MS);
+      (this.keepalive as { unref?: () => void }).unref?.();
     });
-  }
-
-  /**
-   * Whether a connection attempt failed because the server refuses the session (HTTP 401 at the upgrade).
-   * A browser does not show a failed upgrade's status, so the session is asked about over HTTP.
-   */
-  private async sessionOver(): Promise<boolean> {
-    if (!this.token) return false;
+    this.attempt = attempt;
     try {
-      await new PlatformHttp({ server: this.httpServer(), token: this.token }).request('GET', '/api/me');
-      return false;
-    } catch (err) {
-      return (err as { status?: number }).status === 401;
+      await attempt.opened;
+    } finally {
+      if (this.attempt === attempt) this.attempt = undefined;
     }
   }
 
-  /** The HTTP origin of the server option (it may be given as ws(s)). */
-  private httpServer(): string | undefined {
-    if (!this.server) return undefined;
-    const url = new URL(this.server);
-    if (url.protocol === 'ws:') url.protocol = 'http:';
-    if (url.protocol === 'wss:') url.protocol = 'https:';
-    return url.origin;
+  private sessionOver(): Promise<boolean> {
+    return sessionRefused(this.server, this.token);
   }
 
   /** Pings the server; a socket silent for SILENCE_MS is dead: dropped here, as if it had closed. */
@@ -375,6 +312,10 @@ export class BeckonSocket {
         const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempt);
         await new Promise((r) => setTimeout(r, delay * (0.75 + Math.random() * 0.5)));
         if (over()) return;
+        // A hook that never settles must not hold the loop once the socket has dropped again.
+        const down = new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
         try {
           await this.connect();
         } catch {
@@ -383,10 +324,6 @@ export class BeckonSocket {
           continue;
         }
         const ws = this.ws;
-        // A hook that never settles must not hold the loop once the socket has dropped again.
-        const down = new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
         await Promise.race([Promise.allSettled([...this.hooks].map(async (hook) => hook())), down]);
         this.wake = undefined;
         if (over()) return;
@@ -402,7 +339,7 @@ export class BeckonSocket {
   private end(reason: SocketCloseReason): void {
     this.generation++;
     this.reason = reason;
-    this.abortAttempt?.('the socket was closed');
+    this.attempt?.abort('the socket was closed');
     this.wake?.();
     this.rejectPending('the connection was closed');
     clearInterval(this.keepalive);
