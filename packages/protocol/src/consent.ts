@@ -98,6 +98,7 @@ export interface SettingsPage {
   appid: string;
   appName: string;
   mainSwitch: boolean;
+  /** By title. */
   templates: KeptTemplate[];
   /** A mini game's SYS_MSG_TYPE_* (games.ts) that appear in `itemSettings`, with their setting. */
   systemTypes: { msgType: SysMsgType; setting: ItemSetting }[];

@@ -63,16 +63,22 @@ test('the main switch and a kept template, each turned off from the settings pag
   expect(await main.getAttribute('aria-checked')).toBe('true');
   const kept = page.getByRole('list', { name: 'Remembered choices' });
   // Only the kept choices, by their titles; the one-time "once" is not one.
-  expect(await kept.locator('.list-row-title').allTextContents()).toEqual([title(shipped), title(delivered)]);
-  expect(await kept.locator('.list-row-sub').allTextContents()).toEqual(['Always allow', 'Always reject']);
+  const rows = async () =>
+    Object.fromEntries(
+      await kept
+        .getByRole('listitem')
+        .evaluateAll((items) =>
+          items.map((li) => [
+            li.querySelector('.list-row-title')?.textContent,
+            li.querySelector('.list-row-sub')?.textContent,
+          ]),
+        ),
+    );
+  expect(await rows()).toEqual({ [title(shipped)]: 'Always allow', [title(delivered)]: 'Always reject' });
   await screenshot(page, 'settings-kept-templates');
 
   await kept.getByRole('switch', { name: title(shipped) }).click();
-  await page.waitForFunction(
-    () =>
-      document.querySelector('[aria-label="Remembered choices"] .list-row-sub')?.textContent ===
-      'Always reject',
-  );
+  await expect.poll(rows).toEqual({ [title(shipped)]: 'Always reject', [title(delivered)]: 'Always reject' });
   await expect
     .poll(async () => {
       const body = (await asUser(world, kai.token, 'GET', settingsUrl)) as SettingResult;

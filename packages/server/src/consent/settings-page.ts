@@ -6,7 +6,8 @@ import { getSettings } from './settings.js';
 
 /**
  * `GET /api/apps/:appid/settings/page`: the phone's settings page. Built on getSettings, so it lists
- * exactly what `wx.getSetting` does, with titles: a person chooses by a template's name, never its id.
+ * exactly what `wx.getSetting` does, with titles (a person chooses by a template's name, never its id),
+ * the templates by title.
  */
 export async function settingsPage(ctx: Context, appid: string, userId: string): Promise<SettingsPage> {
   const app = await getApp(ctx, appid);
@@ -21,5 +22,6 @@ export async function settingsPage(ctx: Context, appid: string, userId: string):
     const template = await findPrivateTemplate(ctx, appid, id);
     if (template) templates.push({ templateId: id, title: template.title, type: template.type, setting });
   }
+  templates.sort((a, b) => a.title.localeCompare(b.title) || a.templateId.localeCompare(b.templateId));
   return { appid, appName: app.name, mainSwitch, templates, systemTypes };
 }
