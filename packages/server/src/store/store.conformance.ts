@@ -17,6 +17,7 @@ import {
   templateRecord,
   tokenRecord,
 } from './conformance/fixture.conformance.js';
+import { gamesConformance } from './conformance/games.conformance.js';
 import { DAY, message, messagesConformance, withGrants } from './conformance/messages.conformance.js';
 import { pushConformance } from './conformance/push.conformance.js';
 import { templatesConformance } from './conformance/templates.conformance.js';
@@ -44,6 +45,7 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     templatesConformance(f);
     consentConformance(f);
     messagesConformance(f);
+    gamesConformance(f);
     pushConformance(f, open, options.reopen);
     callsConformance(f, open, options.reopen);
     callEventsConformance(f);

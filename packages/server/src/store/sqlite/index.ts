@@ -6,6 +6,7 @@ import { SqliteCalls } from './calls.js';
 import { startCheckpointer } from './checkpointer.js';
 import { openConnection } from './connection.js';
 import { SqliteConsent } from './consent.js';
+import { SqliteGames } from './games.js';
 import { SqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { SqlitePush } from './push.js';
@@ -45,6 +46,7 @@ export function openSqliteStore(file: string): Store {
     messages,
     push,
     calls: new SqliteCalls(db, push.outbox),
+    games: new SqliteGames(db),
     settings: new SqliteSettings(db),
     async close() {
       await messages.close();
