@@ -24,6 +24,14 @@ export function playerClient(s: TestServer, user: { token: string }) {
     subscribe: (appid: string, body: Body) => call('POST', `/api/apps/${appid}/system-subscriptions`, body),
     settings: (appid: string) => call('GET', `/api/apps/${appid}/settings`),
     changeSettings: (appid: string, body: Body) => call('PUT', `/api/apps/${appid}/settings`, body),
+    setStorage: (appid: string, KVDataList: unknown) =>
+      call('PUT', `/api/apps/${appid}/cloud-storage`, { KVDataList }),
+    friendStorage: (appid: string, keyList?: string) =>
+      call(
+        'GET',
+        `/api/apps/${appid}/friend-cloud-storage${keyList === undefined ? '' : `?keyList=${encodeURIComponent(keyList)}`}`,
+      ),
+    interact: (appid: string, body: Body) => call('POST', `/api/apps/${appid}/interactions`, body),
     /** The user's cards, newest first. */
     async inbox(): Promise<InboxCard[]> {
       return ((await call('GET', '/api/inbox?limit=50')).json() as InboxPage).cards;
@@ -34,6 +42,7 @@ export function playerClient(s: TestServer, user: { token: string }) {
 export type PlayerClient = ReturnType<typeof playerClient>;
 
 export interface Player extends SignedInUser {
+  username: string;
   c: PlayerClient;
   /** The frames pushed to the user's sessions since sign-up. */
   frames: ServerFrame[];
@@ -44,7 +53,7 @@ export async function player(s: TestServer, username: string): Promise<Player> {
   const user = await signUp(s, username);
   const frames: ServerFrame[] = [];
   await s.ctx.bus.subscribe(userChannel(user.userId), (f) => frames.push(f as ServerFrame));
-  return { ...user, c: playerClient(s, user), frames };
+  return { ...user, username, c: playerClient(s, user), frames };
 }
 
 /** Accepts the types in the dialog, as the shell does after the user switched them on. */
@@ -52,6 +61,16 @@ export async function acceptTypes(p: Player, appid: string, types: SysMsgType[])
   const res = await p.c.subscribe(appid, { msgTypeList: types, accepted: types });
   if (res.statusCode !== 200) throw new Error(`subscribe: ${res.body}`);
 }
+
+/** Makes two players friends through the client API (friendships are mutual). */
+export async function befriend(a: Player, b: Player): Promise<void> {
+  const res = await a.c.call('POST', '/api/friends', { username: b.username });
+  if (res.statusCode !== 201) throw new Error(`add friend: ${res.body}`);
+}
+
+/** A rank score as `wx.setUserCloudStorage` stores it (spec §1.5). */
+export const score = (n: number, at = 1_767_240_000) =>
+  JSON.stringify({ wxgame: { score: n, update_time: at } });
 
 export interface GameWorld {
   s: TestServer;

@@ -368,6 +368,13 @@ export function gamesConformance(f: StoreFixture): void {
       expect(concurrent.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       expect(await f.store.games.addInteractive(app.appid, user.id, '4', 2 ** 31 - 2, T0)).toBe(2 ** 31 - 2);
       expect(await f.store.games.addInteractive(app.appid, user.id, '4', 5, T0)).toBe(2 ** 31 - 1);
+      expect(await f.store.games.interactiveValues(app.appid, user.id)).toEqual({
+        '1': 2,
+        '2': 1,
+        '3': 20,
+        '4': 2 ** 31 - 1,
+      });
+      expect(await f.store.games.interactiveValues(app.appid, 'nobody')).toEqual({});
     });
   });
 }

@@ -118,4 +118,6 @@ export interface GameStore {
   players(appid: string, userIds: string[]): Promise<string[]>;
   /** Adds `by` to the player's interactive value for `key` (from 0; capped at 2^31 - 1); the new value. */
   addInteractive(appid: string, userId: string, key: string, by: number, at: number): Promise<number>;
+  /** The player's interactive values in the game, by key (keys never added to are left out). */
+  interactiveValues(appid: string, userId: string): Promise<Record<string, number>>;
 }

@@ -275,4 +275,11 @@ export class SqliteGames implements GameStore {
       .pluck()
       .get({ appid, userId, key, by, at, max: INTERACTIVE_MAX }) as number;
   }
+
+  async interactiveValues(appid: string, userId: string): Promise<Record<string, number>> {
+    const rows = this.sql(
+      'SELECT key, value FROM interactive_values WHERE appid = ? AND user_id = ? ORDER BY key',
+    ).all(appid, userId) as { key: string; value: number }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
 }
