@@ -1,15 +1,8 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import {
-  createClient,
-  createLedgerMirror,
-  createPushReceiver,
-  MemoryLedgerStore,
-  RedisLedgerStore,
-  WeChatError,
-} from '@beckon/sdk';
+import { createClient, createLedgerMirror, createPushReceiver, WeChatError } from '@beckon/sdk';
 import { HttpError, readJsonBody, requireString, sendJson } from './http.js';
-import { jsonFile } from './json-file.js';
+import { openLedgerStore } from './ledger-store.js';
 import { ReminderSchedule } from './reminders.js';
 
 /** 订单发货提醒 (tid 1101, kidList [1,2,3,4,5]): order number, item, carrier, tracking number, shipped at. */
@@ -53,37 +46,6 @@ const formatTime = (ms, timeZone) =>
   }).format(ms);
 
 /**
- * The ledger store: Redis when several shop processes share it; otherwise memory, saved to
- * `<dataDir>/ledger.json` after each change so counts survive a restart.
- */
-async function openLedgerStore(config) {
-  if (config.redisUrl) {
-    return {
-      store: new RedisLedgerStore({ redis: config.redisUrl, prefix: `shop:${config.appId}:ledger:` }),
-      flush: async () => {},
-    };
-  }
-  const file = jsonFile(join(config.dataDir, 'ledger.json'));
-  const saved = await file.read(undefined);
-  let pending;
-  const store = new MemoryLedgerStore({
-    ...(saved ? { restore: saved } : {}),
-    // Coalesced: many changes in one tick are one write.
-    onChange: () => {
-      pending ??= Promise.resolve().then(() => {
-        pending = undefined;
-        return file.write(store.snapshot());
-      });
-    },
-  });
-  const flush = async () => {
-    await pending;
-    await file.write(store.snapshot());
-  };
-  return { store, flush };
-}
-
-/**
  * Starts the shop backend. Routes:
  * - `POST /orders/:id/paid {openid, item?, carrier?, trackingNumber?}`: the order shipped → notify if granted
  * - `POST /bookings {openid, at, service, place, tip?}`: schedule the reminder for `at` (ISO time or ms)
@@ -101,7 +63,11 @@ export async function startShop(config, { log = console } = {}) {
     appSecret: config.appSecret,
     baseUrl: config.beckonUrl,
   });
-  const ledger = await openLedgerStore(config);
+  const ledger = await openLedgerStore({
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    redisPrefix: `shop:${config.appId}:ledger:`,
+  });
   const mirror = createLedgerMirror({ client, store: ledger.store });
   const receiver = config.pushToken
     ? createPushReceiver({
