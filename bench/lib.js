@@ -38,7 +38,14 @@ export const startWsRelay = () => startScript('bench/ws-relay.js', 'ws relay');
 /** `beckon start` on a fresh data dir, logging at info like a real deployment (to /dev/null). */
 export async function startBeckon() {
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));
-  const env = { ...process.env, BECKON_DATA_DIR: dataDir, BECKON_PORT: '0', BECKON_HOST: '127.0.0.1' };
+  // No demo: the benchmarks measure Beckon alone, on what they set up themselves.
+  const env = {
+    ...process.env,
+    BECKON_DATA_DIR: dataDir,
+    BECKON_PORT: '0',
+    BECKON_HOST: '127.0.0.1',
+    BECKON_DEMO: '0',
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(
