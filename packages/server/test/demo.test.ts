@@ -1,0 +1,271 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { AppView, InboxPage } from '@beckon/protocol';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildServer, call, eventually, operator, ROOT, type Server } from './support/built-server.js';
+
+/**
+ * The first minute as `npm start` gives it: the built server on a fresh data dir bound to loopback sets the
+ * demo up once, runs the samples beside it (the real examples/shop, and a stand-in for examples/game that
+ * says what it was given), and they end with it however it ends. Without the demo nothing of it exists.
+ */
+
+const run = promisify(execFile);
+
+/** A samples folder: the real shop, and a game that only listens and tells its pid and environment. */
+function samplesDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'beckon-samples-'));
+  symlinkSync(join(ROOT, 'examples/shop'), join(dir, 'shop'));
+  mkdirSync(join(dir, 'game/src'), { recursive: true });
+  writeFileSync(join(dir, 'game/package.json'), '{ "name": "beckon-example-game", "type": "module" }\n');
+  writeFileSync(
+    join(dir, 'game/src/main.js'),
+    `import { createServer } from 'node:http';
+const server = createServer((req, res) => res.end(JSON.stringify({ pid: process.pid, env: process.env })));
+server.listen(Number(process.env.PORT), process.env.HOST, () =>
+  console.log('game listening at http://' + process.env.HOST + ':' + server.address().port));
+`,
+  );
+  return dir;
+}
+
+/** The pids of the process's children. */
+async function childrenOf(pid: number): Promise<number[]> {
+  const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
+  return stdout.split('\n').filter(Boolean).map(Number);
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The banner's row for `label` (`  Demo Shop      http://…/  (miniprogram)`), once it is printed. */
+async function bannerRow(server: Server, label: string): Promise<string> {
+  await eventually(() => server.output().includes('apps and templates'));
+  const row = server
+    .output()
+    .split('\n')
+    .find((l) => l.startsWith(`  ${label} `));
+  if (!row) throw new Error(`no banner row ${label}:\n${server.output()}`);
+  return row.slice(label.length + 2).trim();
+}
+const urlIn = (row: string) => /^(http:\/\/\S+?)\/ /.exec(row)?.[1];
+
+const samples = samplesDir();
+const demoEnv = {
+  BECKON_DEMO: undefined,
+  BECKON_DEMO_SAMPLES: samples,
+  SHIP_AFTER_MS: '100',
+  DELIVER_AFTER_MS: '100',
+};
+const servers: Server[] = [];
+const dataDirs: string[] = [];
+
+beforeAll(async () => {
+  await buildServer();
+  // The shop runs on the built SDK.
+  await run('npx', ['tsc', '-b', 'packages/sdk'], { cwd: ROOT });
+}, 120_000);
+afterAll(async () => {
+  for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  for (const d of [...dataDirs, samples]) rmSync(d, { recursive: true, force: true });
+});
+
+function world(extraEnv: NodeJS.ProcessEnv) {
+  const op = operator('beckon-demo-', extraEnv);
+  dataDirs.push(op.dataDir);
+  const start = async () => {
+    const server = await op.startServer();
+    servers.push(server);
+    return server;
+  };
+  const admin = () => readFileSync(join(op.dataDir, 'admin-token'), 'utf8').trim();
+  const apps = async (server: Server) =>
+    (await call(server, 'GET', '/admin/apps', { bearer: admin() })).json.apps as AppView[];
+  const signIn = async (server: Server, username: string, password: string) =>
+    call(server, 'POST', '/api/sessions', { body: { username, password } });
+  return { ...op, start, admin, apps, signIn };
+}
+
+describe('the demo on a fresh data dir bound to loopback', () => {
+  const w = world(demoEnv);
+  let first: Server;
+  let shopUrl: string;
+  let shop: AppView;
+
+  test('the first start sets it up: users, apps, templates, pages, message push, and runs the samples', async () => {
+    first = await w.start();
+    expect(await bannerRow(first, 'sign in as')).toBe('alice / alice-demo, bob / bob-demo  (friends)');
+    // The phone's URL first, then the demo.
+    expect(first.output()).toMatch(
+      /Beckon is running at (http:\/\/127\.0\.0\.1:\d+)\/\n {2}the phone \(web app\) +\1\/ .*\n\n {2}Demo /,
+    );
+    shopUrl = urlIn(await bannerRow(first, 'Demo Shop'))!;
+    expect(shopUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await bannerRow(first, 'try')).toContain('sign in as alice, open Demo Shop, order something');
+    expect(statSync(join(w.dataDir, 'demo.json')).mode & 0o777).toBe(0o600);
+
+    for (const [username, password] of [
+      ['alice', 'alice-demo'],
+      ['bob', 'bob-demo'],
+    ] as const)
+      expect((await w.signIn(first, username, password)).status).toBe(201);
+
+    const apps = await w.apps(first);
+    expect(apps.map((a) => [a.name, a.type]).sort()).toEqual([
+      ['Demo Shop', 'miniprogram'],
+      ['Star Hopper', 'minigame'],
+    ]);
+    shop = apps.find((a) => a.name === 'Demo Shop')!;
+    expect(shop.pages).toEqual(['pages/index/index', 'pages/order/order', 'pages/order/detail']);
+    const push = await call(first, 'GET', `/admin/apps/${shop.appid}/push`, { bearer: w.admin() });
+    expect(push.json).toMatchObject({
+      enabled: true,
+      url: `${shopUrl}/push`,
+      mode: 'secure',
+      format: 'json',
+    });
+
+    // The shop's pages load wx from this Beckon.
+    const page = await fetch(`${shopUrl}/pages/index/index`);
+    expect(await page.text()).toContain(`<script src="${first.url}/sdk/wx.js"></script>`);
+
+    // The game got its app, its templates and Beckon's URL; never Beckon's own settings.
+    const gameUrl = urlIn(await bannerRow(first, 'Star Hopper'))!;
+    const game = (await (await fetch(gameUrl)).json()) as { env: Record<string, string> };
+    const gameApp = apps.find((a) => a.name === 'Star Hopper')!;
+    const record = JSON.parse(readFileSync(join(w.dataDir, 'demo.json'), 'utf8'));
+    expect(game.env).toMatchObject({
+      BECKON_URL: first.url,
+      APP_ID: gameApp.appid,
+      APP_SECRET: expect.stringMatching(/^[0-9a-f]{32}$/),
+      STAMINA_TEMPLATE_ID: record.apps.game.templates.stamina,
+      MATCH_TEMPLATE_ID: record.apps.game.templates.match,
+      HOST: '127.0.0.1',
+      DATA_DIR: join(w.dataDir, 'demo', 'game'),
+    });
+    expect(Object.keys(game.env).filter((k) => k.startsWith('BECKON_') && k !== 'BECKON_URL')).toEqual([]);
+  });
+
+  test('the first minute over HTTP: alice allows both cards, orders, and both cards arrive', async () => {
+    const session = (await w.signIn(first, 'alice', 'alice-demo')).json.token as string;
+    const { code } = (await call(first, 'POST', `/api/apps/${shop.appid}/login`, { bearer: session })).json;
+    const shopCall = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(shopUrl + path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const { openid } = await shopCall('POST', '/login', { code });
+    const { templates } = (await shopCall('GET', '/catalogue')) as { templates: Record<string, string> };
+    const tmplIds = [templates.shipped, templates.delivered];
+    const answer = await call(first, 'POST', `/api/apps/${shop.appid}/subscriptions`, {
+      bearer: session,
+      body: { tmplIds, accepted: tmplIds },
+    });
+    expect(answer.status).toBe(200);
+    await shopCall('POST', '/subscriptions/report', { openid, result: answer.json });
+    const { order } = (await shopCall('POST', '/orders', { openid, itemId: 'earbuds' })) as {
+      order: { id: string };
+    };
+    const inbox = async () => (await call(first, 'GET', '/api/inbox', { bearer: session })).json as InboxPage;
+    await eventually(async () => (await inbox()).cards.length === 2);
+    expect((await inbox()).cards.map((c) => [c.title, c.page])).toEqual([
+      ['签收成功通知', `pages/order/detail?id=${order.id}`],
+      ['订单发货提醒', `pages/order/detail?id=${order.id}`],
+    ]);
+  });
+
+  test('SIGTERM stops the samples with the server', async () => {
+    const children = await childrenOf(first.child.pid!);
+    expect(children).toHaveLength(2);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    for (const pid of children) expect(alive(pid), `sample ${pid}`).toBe(false);
+  });
+
+  test('a restart sets nothing up again and runs the samples again, with what they kept', async () => {
+    const record = readFileSync(join(w.dataDir, 'demo.json'), 'utf8');
+    const again = await w.start();
+    await bannerRow(again, 'Demo Shop');
+    expect(readFileSync(join(w.dataDir, 'demo.json'), 'utf8')).toBe(record);
+    const apps = await w.apps(again);
+    expect(apps).toHaveLength(2);
+    expect(apps.find((a) => a.appid === shop.appid)?.pages).toEqual(shop.pages);
+    // Still two users: signing up as alice is refused, her password still works.
+    const taken = await call(again, 'POST', '/api/accounts', {
+      body: { username: 'alice', password: 'something-else' },
+    });
+    expect(taken.status).toBe(409);
+    expect((await w.signIn(again, 'alice', 'alice-demo')).status).toBe(201);
+    // The templates were added once.
+    const { secret } = (await call(again, 'GET', `/admin/apps/${shop.appid}`, { bearer: w.admin() })).json;
+    const token = (
+      await call(
+        again,
+        'GET',
+        `/cgi-bin/token?grant_type=client_credential&appid=${shop.appid}&secret=${secret}`,
+      )
+    ).json.access_token;
+    const list = await call(again, 'GET', `/wxaapi/newtmpl/gettemplate?access_token=${token}`);
+    expect(list.json.data).toHaveLength(3);
+    // The shop kept its orders in the data dir.
+    const newShopUrl = urlIn(await bannerRow(again, 'Demo Shop'))!;
+    const orders = JSON.parse(readFileSync(join(w.dataDir, 'demo/shop/orders.json'), 'utf8')).orders;
+    expect(orders).toHaveLength(1);
+    expect((await fetch(`${newShopUrl}/pages/order/detail`)).status).toBe(200);
+
+    // Killed outright, the server takes its samples with it.
+    const children = await childrenOf(again.child.pid!);
+    expect(children).toHaveLength(2);
+    again.child.kill('SIGKILL');
+    await again.exited;
+    await eventually(() => children.every((pid) => !alive(pid)), 10_000);
+  });
+});
+
+describe('no demo', () => {
+  test('BECKON_DEMO=0: no users, no apps, no samples, no sign-ins in the banner', async () => {
+    const w = world({ BECKON_DEMO: '0', BECKON_DEMO_SAMPLES: samples });
+    const server = await w.start();
+    await eventually(() => server.output().includes('admin token'));
+    expect(server.output()).not.toContain('alice');
+    expect(server.output()).not.toContain('Demo');
+    expect(await w.apps(server)).toEqual([]);
+    expect((await w.signIn(server, 'alice', 'alice-demo')).status).toBe(401);
+    expect(await childrenOf(server.child.pid!)).toEqual([]);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    // Nor later: the data dir now has a database, so it is not fresh.
+    w.env.BECKON_DEMO = '1';
+    const later = await w.start();
+    await eventually(() => later.output().includes('admin token'));
+    expect(later.output()).not.toContain('alice');
+    expect(await w.apps(later)).toEqual([]);
+    later.child.kill('SIGTERM');
+    await later.exited;
+  });
+
+  test('without the samples the demo is set up, and the banner says they were not found', async () => {
+    const w = world({ BECKON_DEMO: undefined, BECKON_DEMO_SAMPLES: join(samples, 'nowhere') });
+    const server = await w.start();
+    expect(await bannerRow(server, 'samples')).toBe(
+      'demo samples not found (no examples/ beside this server): not started',
+    );
+    expect(await bannerRow(server, 'try')).toBe('sign in as alice in one window and bob in another');
+    expect((await w.signIn(server, 'bob', 'bob-demo')).status).toBe(201);
+    expect(await w.apps(server)).toHaveLength(2);
+    expect(await childrenOf(server.child.pid!)).toEqual([]);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+});
