@@ -1,17 +1,10 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import {
-  createClient,
-  createLedgerMirror,
-  createPushReceiver,
-  MemoryLedgerStore,
-  RedisLedgerStore,
-  WeChatError,
-} from '@beckon/sdk';
+import { createClient, createLedgerMirror, createPushReceiver, WeChatError } from '@beckon/sdk';
 import { formatTime, reminderData, shippedData } from './cards.js';
 import { frontEnd } from './front-end.js';
 import { HttpError, readJsonBody, requireString, sendJson } from './http.js';
-import { jsonFile } from './json-file.js';
+import { openLedgerStore } from './ledger-store.js';
 import { orderRoutes } from './order-routes.js';
 import { ReminderSchedule } from './reminders.js';
 
@@ -25,37 +18,6 @@ function decodePathSegment(segment) {
   } catch {
     throw new HttpError(400, 'malformed percent-encoding in the path');
   }
-}
-
-/**
- * The ledger store: Redis when several shop processes share it; otherwise memory, saved to
- * `<dataDir>/ledger.json` after each change so counts survive a restart.
- */
-async function openLedgerStore(config) {
-  if (config.redisUrl) {
-    return {
-      store: new RedisLedgerStore({ redis: config.redisUrl, prefix: `shop:${config.appId}:ledger:` }),
-      flush: async () => {},
-    };
-  }
-  const file = jsonFile(join(config.dataDir, 'ledger.json'));
-  const saved = await file.read(undefined);
-  let pending;
-  const store = new MemoryLedgerStore({
-    ...(saved ? { restore: saved } : {}),
-    // Coalesced: many changes in one tick are one write.
-    onChange: () => {
-      pending ??= Promise.resolve().then(() => {
-        pending = undefined;
-        return file.write(store.snapshot());
-      });
-    },
-  });
-  const flush = async () => {
-    await pending;
-    await file.write(store.snapshot());
-  };
-  return { store, flush };
 }
 
 /**
@@ -78,7 +40,11 @@ export async function startShop(config, { log = console } = {}) {
     appSecret: config.appSecret,
     baseUrl: config.beckonUrl,
   });
-  const ledger = await openLedgerStore(config);
+  const ledger = await openLedgerStore({
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    redisPrefix: `shop:${config.appId}:ledger:`,
+  });
   const mirror = createLedgerMirror({ client, store: ledger.store });
   const receiver = config.pushToken
     ? createPushReceiver({

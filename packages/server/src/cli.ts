@@ -27,9 +27,13 @@ import { start } from './start.js';
 const USAGE = `Usage: beckon <command>
 
   start                                  start the server (BECKON_HOST, BECKON_PORT, BECKON_DATA_DIR, BECKON_ADMIN_TOKEN)
-  app create --name NAME --type miniprogram|minigame [--owner OWNER]
+  app create --name NAME --type miniprogram|minigame [--owner OWNER] [--frontend URL] [--icon URL]
   app list
   app show APPID
+  app rename APPID NAME
+  app frontend APPID URL | --off         where the app's pages are served (http or https; the phone lists
+                                         only apps with a front end and opens page paths under it)
+  app icon APPID URL | --off             the icon the phone shows (an http or https image URL)
   app reset-secret APPID
   app reset-rtc-key APPID                a new RTC secret key (userSigs signed with the old one stop working)
   app ban APPID | app unban APPID        ban or unban the app's subscribe-message capability
@@ -65,6 +69,8 @@ function printApp(app: AppView): void {
     ['type', app.type],
     ['original id', app.originalId],
     ['owner', app.owner],
+    ['frontend', app.frontend ?? '(none: the phone does not list the app)'],
+    ['icon', app.icon ?? '(none: the phone shows the name’s first letter)'],
     ['subscribe', app.subscribeBanned ? 'banned' : 'allowed'],
     ['pages', app.pages.length ? app.pages.join(', ') : '(none declared: any page is accepted)'],
     [
@@ -172,6 +178,17 @@ async function pushCommand(
   });
 }
 
+/** `app rename`, `app frontend` and `app icon`: one field of the app's patch. */
+function appPatch(sub: 'rename' | 'frontend' | 'icon', rest: string[], off: boolean | undefined) {
+  if (sub === 'rename') {
+    if (!rest.length) throw new Error('app rename needs APPID NAME');
+    return { name: rest.join(' ') };
+  }
+  if (off && rest.length) throw new Error(`app ${sub} takes a URL or --off, not both`);
+  if (!off && rest.length !== 1) throw new Error(`app ${sub} needs APPID URL (or APPID --off)`);
+  return { [sub]: off ? null : rest[0] };
+}
+
 /** `N` (a whole number, 0 stops sending) or `default`. */
 function parseSendCap(arg: string | undefined): number | null {
   if (arg === 'default') return null;
@@ -188,6 +205,8 @@ async function appCommand(args: string[]): Promise<void> {
       name: { type: 'string' },
       type: { type: 'string' },
       owner: { type: 'string' },
+      frontend: { type: 'string' },
+      icon: { type: 'string' },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       server: { type: 'string' },
@@ -233,6 +252,8 @@ async function appCommand(args: string[]): Promise<void> {
           name: values.name,
           type: values.type as AppType,
           ...(values.owner ? { owner: values.owner } : {}),
+          ...(values.frontend !== undefined ? { frontend: values.frontend } : {}),
+          ...(values.icon !== undefined ? { icon: values.icon } : {}),
         });
         break;
       }
@@ -241,6 +262,11 @@ async function appCommand(args: string[]): Promise<void> {
         break;
       case 'show':
         result = await admin.show(needAppid());
+        break;
+      case 'rename':
+      case 'frontend':
+      case 'icon':
+        result = await admin.update(needAppid(), appPatch(sub, rest, values.off));
         break;
       case 'reset-secret':
         result = await admin.resetSecret(needAppid());

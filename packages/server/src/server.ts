@@ -2,12 +2,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAccountClientRoutes } from './accounts/client-routes.js';
 import { registerLoginRoutes } from './accounts/login-routes.js';
 import { registerAppAdminRoutes } from './apps/admin-routes.js';
+import { registerAppClientRoutes } from './apps/client-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
 import { registerCallAdminRoutes } from './calls/admin-routes.js';
 import { registerCallRecordRoutes } from './calls/record-routes.js';
 import { registerConsentRoutes } from './consent/routes.js';
 import type { Context } from './context.js';
 import { registerPushAdminRoutes } from './events/admin-routes.js';
+import { registerFriendClientRoutes } from './friends/client-routes.js';
 import { type GatewayOptions, registerGateway } from './gateway/gateway.js';
 import { requireAccessToken } from './http/access-token.js';
 import { requireAdmin } from './http/admin-auth.js';
@@ -67,6 +69,8 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
   // Client API for the platform shell: JSON, HTTP statuses from the registry, session bearer tokens.
   await app.register(async (client) => {
     registerAccountClientRoutes(client, ctx);
+    registerFriendClientRoutes(client, ctx);
+    registerAppClientRoutes(client, ctx);
     registerConsentRoutes(client, ctx);
     registerInboxRoutes(client, ctx);
   });

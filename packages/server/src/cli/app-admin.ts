@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type {
-  AppType,
+  AppPatchRequest,
   AppView,
   CallSettingsView,
   IssuedUserSig,
@@ -13,12 +13,14 @@ import {
   createApp,
   getApp,
   listApps,
+  type NewApp,
   resetRtcKey,
   resetSecret,
   setDailySendCap,
   setPages,
   setSubscribeBanned,
   toAppView,
+  updateApp,
 } from '../apps/service.js';
 import { issueUserSig } from '../calls/credentials.js';
 import { getCallSettings, setCallSettings } from '../calls/settings.js';
@@ -30,10 +32,12 @@ import { serverFile } from '../start.js';
 
 /** What `beckon app …` does, whether the server is running (admin API) or stopped (the store itself). */
 export interface AppAdmin {
-  create(input: { name: string; type: AppType; owner?: string }): Promise<AppView>;
+  create(input: NewApp): Promise<AppView>;
   list(): Promise<AppView[]>;
   show(appid: string): Promise<AppView>;
   resetSecret(appid: string): Promise<AppView>;
+  /** Name, icon and front end (a field left out is kept, null clears). */
+  update(appid: string, patch: AppPatchRequest): Promise<AppView>;
   /** A new RTC secret key (userSigs signed with the old one stop working). */
   resetRtcKey(appid: string): Promise<AppView>;
   /** A development userSig for a user of the app with this SDKAppID (`beckon usersig`). */
@@ -76,6 +80,7 @@ export function directAdmin(config: Config): AppAdmin {
     list: async () => (await listApps(ctx)).map((a) => toAppView(a)),
     show: async (appid) => toAppView(await getApp(ctx, appid), true),
     resetSecret: async (appid) => toAppView(await resetSecret(ctx, appid), true),
+    update: async (appid, patch) => toAppView(await updateApp(ctx, appid, patch)),
     resetRtcKey: async (appid) => toAppView(await resetRtcKey(ctx, appid), true),
     userSig: (request) => issueUserSig(ctx, request),
     setBanned: async (appid, banned) => toAppView(await setSubscribeBanned(ctx, appid, banned)),
@@ -115,6 +120,7 @@ export function httpAdmin(url: string, token: string): AppAdmin {
     list: async () => (await call<{ apps: AppView[] }>('GET', '/admin/apps')).apps,
     show: (appid) => call('GET', path(appid)),
     resetSecret: (appid) => call('POST', `${path(appid)}/reset-secret`),
+    update: (appid, patch) => call('PATCH', path(appid), patch),
     resetRtcKey: (appid) => call('POST', `${path(appid)}/reset-rtc-key`),
     userSig: (request) => call('POST', '/admin/usersig', request),
     setBanned: (appid, banned) => call('POST', `${path(appid)}/${banned ? 'ban' : 'unban'}`),

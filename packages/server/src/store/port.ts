@@ -2,6 +2,7 @@ import type { AccountStore } from './ports/accounts.js';
 import type { AppStore, TokenStore } from './ports/apps.js';
 import type { CallStore } from './ports/calls.js';
 import type { ConsentStore } from './ports/consent.js';
+import type { FriendStore } from './ports/friends.js';
 import type { MessageStore } from './ports/messages.js';
 import type { PushStore } from './ports/push.js';
 import type { TemplateStore } from './ports/templates.js';
@@ -10,6 +11,7 @@ export type * from './ports/accounts.js';
 export type * from './ports/apps.js';
 export type * from './ports/calls.js';
 export type * from './ports/consent.js';
+export type * from './ports/friends.js';
 export type * from './ports/messages.js';
 export type * from './ports/push.js';
 export type * from './ports/templates.js';
@@ -23,6 +25,8 @@ export interface Store {
   readonly apps: AppStore;
   readonly tokens: TokenStore;
   readonly accounts: AccountStore;
+  /** Friendships between platform users (mutual). */
+  readonly friends: FriendStore;
   readonly templates: TemplateStore;
   readonly consent: ConsentStore;
   readonly messages: MessageStore;

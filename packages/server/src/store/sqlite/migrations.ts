@@ -321,6 +321,29 @@ export const migrations: Migration[] = [
       DROP INDEX messages_unread;
     `,
   },
+  {
+    id: 11,
+    name: 'friendships: one row per direction, written and removed in pairs',
+    // Both directions, so a user's friends are one range of the primary key and joining a friend's rank or
+    // interactions reads from either side alike; the pair is kept whole by the adapter's transactions.
+    sql: `
+      CREATE TABLE friendships (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        friend_id TEXT NOT NULL REFERENCES users(id),
+        since INTEGER NOT NULL,
+        PRIMARY KEY (user_id, friend_id),
+        CHECK (user_id <> friend_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    id: 12,
+    name: 'apps: icon and front end (http(s) URLs, null when unset)',
+    sql: `
+      ALTER TABLE apps ADD COLUMN icon TEXT;
+      ALTER TABLE apps ADD COLUMN frontend TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */
