@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,27 +9,21 @@ import { buildServer, call, eventually, operator, ROOT, type Server } from './su
 
 /**
  * The first minute as `npm start` gives it: the built server on a fresh data dir bound to loopback sets the
- * demo up once, runs the samples beside it (the real examples/shop, and a stand-in for examples/game that
- * says what it was given), and they end with it however it ends. Without the demo nothing of it exists.
+ * demo up once, runs the samples of examples/ beside it, and they end with it however it ends. Without the
+ * demo nothing of it exists.
  */
 
 const run = promisify(execFile);
 
-/** A samples folder: the real shop, and a game that only listens and tells its pid and environment. */
-function samplesDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'beckon-samples-'));
-  symlinkSync(join(ROOT, 'examples/shop'), join(dir, 'shop'));
-  mkdirSync(join(dir, 'game/src'), { recursive: true });
-  writeFileSync(join(dir, 'game/package.json'), '{ "name": "beckon-example-game", "type": "module" }\n');
-  writeFileSync(
-    join(dir, 'game/src/main.js'),
-    `import { createServer } from 'node:http';
-const server = createServer((req, res) => res.end(JSON.stringify({ pid: process.pid, env: process.env })));
-server.listen(Number(process.env.PORT), process.env.HOST, () =>
-  console.log('game listening at http://' + process.env.HOST + ':' + server.address().port));
-`,
+/** The environment a process was started with (Linux: /proc). */
+function environmentOf(pid: number): Record<string, string> {
+  const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
+  return Object.fromEntries(
+    raw
+      .split('\0')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
-  return dir;
 }
 
 /** The pids of the process's children. */
@@ -58,13 +52,7 @@ async function bannerRow(server: Server, label: string): Promise<string> {
 }
 const urlIn = (row: string) => /^(http:\/\/\S+?)\/ /.exec(row)?.[1];
 
-const samples = samplesDir();
-const demoEnv = {
-  BECKON_DEMO: undefined,
-  BECKON_DEMO_SAMPLES: samples,
-  SHIP_AFTER_MS: '100',
-  DELIVER_AFTER_MS: '100',
-};
+const demoEnv = { BECKON_DEMO: undefined, SHIP_AFTER_MS: '100', DELIVER_AFTER_MS: '100' };
 const servers: Server[] = [];
 const dataDirs: string[] = [];
 
@@ -75,7 +63,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
-  for (const d of [...dataDirs, samples]) rmSync(d, { recursive: true, force: true });
+  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
 });
 
 function world(extraEnv: NodeJS.ProcessEnv) {
@@ -133,25 +121,46 @@ describe('the demo on a fresh data dir bound to loopback', () => {
       format: 'json',
     });
 
-    // The shop's pages load wx from this Beckon.
-    const page = await fetch(`${shopUrl}/pages/index/index`);
-    expect(await page.text()).toContain(`<script src="${first.url}/sdk/wx.js"></script>`);
-
-    // The game got its app, its templates and Beckon's URL; never Beckon's own settings.
+    // Each app's front end and icon are where its sample listens; the pages load wx from this Beckon.
     const gameUrl = urlIn(await bannerRow(first, 'Star Hopper'))!;
-    const game = (await (await fetch(gameUrl)).json()) as { env: Record<string, string> };
-    const gameApp = apps.find((a) => a.name === 'Star Hopper')!;
+    const game = apps.find((a) => a.name === 'Star Hopper')!;
+    expect([shop.frontend, shop.icon]).toEqual([`${shopUrl}/`, `${shopUrl}/icon.svg`]);
+    expect([game.frontend, game.icon]).toEqual([`${gameUrl}/`, `${gameUrl}/icon.svg`]);
+    expect(await (await fetch(`${shopUrl}/pages/index/index`)).text()).toContain(
+      `<script src="${first.url}/sdk/wx.js"></script>`,
+    );
+    expect(await (await fetch(`${gameUrl}/`)).text()).toContain(`${first.url}/sdk/wx.js`);
+    for (const icon of [shop.icon!, game.icon!])
+      expect((await fetch(icon)).headers.get('content-type')).toBe('image/svg+xml');
+
+    // alice and bob are friends, both ways.
+    const session = (await w.signIn(first, 'bob', 'bob-demo')).json.token as string;
+    const friends = await call(first, 'GET', '/api/friends', { bearer: session });
+    expect(friends.json.friends.map((f: { username: string }) => f.username)).toEqual(['alice']);
+
+    // Each sample got its app, its templates and Beckon's URL; never Beckon's own settings.
     const record = JSON.parse(readFileSync(join(w.dataDir, 'demo.json'), 'utf8'));
-    expect(game.env).toMatchObject({
+    const envs = (await childrenOf(first.child.pid!)).map(environmentOf);
+    const shopEnv = envs.find((e) => e.APP_ID === shop.appid)!;
+    const gameEnv = envs.find((e) => e.APP_ID === game.appid)!;
+    expect(shopEnv).toMatchObject({
       BECKON_URL: first.url,
-      APP_ID: gameApp.appid,
       APP_SECRET: expect.stringMatching(/^[0-9a-f]{32}$/),
-      STAMINA_TEMPLATE_ID: record.apps.game.templates.stamina,
-      MATCH_TEMPLATE_ID: record.apps.game.templates.match,
+      SHIPPED_TEMPLATE_ID: record.apps.shop.templates.shipped,
+      DELIVERED_TEMPLATE_ID: record.apps.shop.templates.delivered,
+      REMINDER_TEMPLATE_ID: record.apps.shop.templates.reminder,
+      PUSH_TOKEN: record.apps.shop.push.token,
+      PUSH_AES_KEY: record.apps.shop.push.encodingAESKey,
       HOST: '127.0.0.1',
+      DATA_DIR: join(w.dataDir, 'demo', 'shop'),
+    });
+    expect(gameEnv).toMatchObject({
+      BECKON_URL: first.url,
+      STAMINA_TEMPLATE_ID: record.apps.game.templates.stamina,
       DATA_DIR: join(w.dataDir, 'demo', 'game'),
     });
-    expect(Object.keys(game.env).filter((k) => k.startsWith('BECKON_') && k !== 'BECKON_URL')).toEqual([]);
+    for (const env of [shopEnv, gameEnv])
+      expect(Object.keys(env).filter((k) => k.startsWith('BECKON_') && k !== 'BECKON_URL')).toEqual([]);
   });
 
   test('the first minute over HTTP: alice allows both cards, orders, and both cards arrive', async () => {
@@ -218,6 +227,9 @@ describe('the demo on a fresh data dir bound to loopback', () => {
     ).json.access_token;
     const list = await call(again, 'GET', `/wxaapi/newtmpl/gettemplate?access_token=${token}`);
     expect(list.json.data).toHaveLength(3);
+    // Friends once (a second friendship would be a second row).
+    const bob = (await w.signIn(again, 'bob', 'bob-demo')).json.token as string;
+    expect((await call(again, 'GET', '/api/friends', { bearer: bob })).json.friends).toHaveLength(1);
     // The shop kept its orders in the data dir.
     const newShopUrl = urlIn(await bannerRow(again, 'Demo Shop'))!;
     const orders = JSON.parse(readFileSync(join(w.dataDir, 'demo/shop/orders.json'), 'utf8')).orders;
@@ -235,7 +247,7 @@ describe('the demo on a fresh data dir bound to loopback', () => {
 
 describe('no demo', () => {
   test('BECKON_DEMO=0: no users, no apps, no samples, no sign-ins in the banner', async () => {
-    const w = world({ BECKON_DEMO: '0', BECKON_DEMO_SAMPLES: samples });
+    const w = world({ BECKON_DEMO: '0' });
     const server = await w.start();
     await eventually(() => server.output().includes('admin token'));
     expect(server.output()).not.toContain('alice');
@@ -256,7 +268,7 @@ describe('no demo', () => {
   });
 
   test('without the samples the demo is set up, and the banner says they were not found', async () => {
-    const w = world({ BECKON_DEMO: undefined, BECKON_DEMO_SAMPLES: join(samples, 'nowhere') });
+    const w = world({ BECKON_DEMO: undefined, BECKON_DEMO_SAMPLES: join(tmpdir(), 'beckon-no-samples') });
     const server = await w.start();
     expect(await bannerRow(server, 'samples')).toBe(
       'demo samples not found (no examples/ beside this server): not started',

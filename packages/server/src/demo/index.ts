@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { getApp } from '../apps/service.js';
+import { getApp, updateApp } from '../apps/service.js';
 import type { Context } from '../context.js';
 import { setPushConfig } from '../events/config.js';
 import type { DemoPlan } from './plan.js';
@@ -123,7 +123,7 @@ async function runSample(
     running = await start(0);
   }
   try {
-    await registerFrontEnd(ctx, app.appid, {
+    await updateApp(ctx, app.appid, {
       frontend: new URL(sample.frontendPath, `${running.url}/`).href,
       icon: new URL(sample.iconPath, `${running.url}/`).href,
     });
@@ -165,10 +165,3 @@ export function demoOffWarning(plan: DemoPlan, dataDir: string): string | undefi
     'READMEs; on a non-loopback address the demo is off, but those users can still sign in'
   );
 }
-
-// (until the apps' front end lands in main from helper S1's branch)
-async function registerFrontEnd(
-  _ctx: Context,
-  _appid: string,
-  _where: { frontend: string; icon: string },
-): Promise<void> {}

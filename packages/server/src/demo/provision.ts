@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { register } from '../accounts/users.js';
 import { createApp, setPages } from '../apps/service.js';
 import type { Context } from '../context.js';
+import { addFriend } from '../friends/friends.js';
 import { randomHex } from '../ids.js';
 import { addTemplate } from '../templates/service.js';
 import { type DemoAppRecord, type DemoRecord, writeDemoRecord } from './record.js';
@@ -13,7 +14,11 @@ import { DEMO_USERS, SAMPLE_APPS } from './samples.js';
  * A failure stops the start (the data dir then holds part of it: remove it, or start with BECKON_DEMO=0).
  */
 export async function provisionDemo(ctx: Context): Promise<DemoRecord> {
-  for (const user of DEMO_USERS) await register(ctx, user);
+  const users = [];
+  for (const user of DEMO_USERS) users.push(await register(ctx, user));
+  // Friends of each other: one adds the others, and the platform makes it mutual.
+  const [first, ...rest] = users;
+  for (const other of rest) await addFriend(ctx, first!, other.username);
   const apps: Record<string, DemoAppRecord> = {};
   for (const sample of SAMPLE_APPS) {
     const app = await createApp(ctx, { name: sample.appName, type: sample.type, owner: 'demo' });

@@ -3,7 +3,8 @@ import type { AppType } from '@beckon/protocol';
 /**
  * The demo's people and sample apps: what `beckon start` sets up on a fresh data dir bound to loopback.
  * The samples live in the repository's `examples/` (examples/shop, examples/game); each one's templates
- * are the ones its code fills (examples/shop/src/cards.js), and it gets their ids in its environment.
+ * are the ones its code fills (examples/shop/src/cards.js, examples/game/src/card.js), and it gets their ids
+ * in its environment.
  */
 
 /** Passwords printed in the banner and the READMEs: the demo runs on loopback only. */
