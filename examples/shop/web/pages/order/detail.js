@@ -62,7 +62,8 @@ function draw(order, fromCard) {
       h('dt', {}, 'Delivered card'),
       cardLine(order.cards.delivered),
     ),
-    h('button', { class: 'secondary', onclick: goBack }, 'Back to the shop'),
+    // From a card the order is the first page: back is then the shop's home.
+    h('button', { class: 'secondary', onclick: goBack }, fromCard ? 'Back to the shop' : 'Back'),
   );
   page.removeAttribute('aria-busy');
 }
