@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveAdminToken } from './admin-token.js';
 import type { Config } from './config.js';
-import { demoOffWarning, planDemo, prepareDemo, type RunningDemo, startDemo } from './demo/index.js';
+import { demoOffWarning, planDemo, prepareDemo, type RunningDemo, startDemo } from './demo/demo.js';
 import { DEMO_USERS } from './demo/samples.js';
 import { PushDispatcher } from './events/dispatcher.js';
 import { turnBatchedLog } from './http/log-stream.js';
@@ -19,8 +19,10 @@ export async function start(config: Config): Promise<void> {
   const ctx = openContext(config);
   const demoRecord = await prepareDemo(ctx, demoPlan).catch((err: Error) => {
     throw new Error(
-      `the demo could not be set up (${err.message}); remove ${config.dataDir} and start again, ` +
-        'or start with BECKON_DEMO=0',
+      demoPlan.mode === 'provision'
+        ? `the demo could not be set up (${err.message}); remove ${config.dataDir} and start again, ` +
+            'or start with BECKON_DEMO=0'
+        : `the demo's record could not be read (${err.message}); start with BECKON_DEMO=0 to go without it`,
     );
   });
   const admin = resolveAdminToken(config.dataDir, config.adminToken);

@@ -243,6 +243,30 @@ describe('the demo on a fresh data dir bound to loopback', () => {
     await again.exited;
     await eventually(() => children.every((pid) => !alive(pid)), 10_000);
   });
+
+  test('later starts without the samples, or with BECKON_DEMO=0, run none and forget their front ends', async () => {
+    w.env.BECKON_DEMO_SAMPLES = join(tmpdir(), 'beckon-no-samples');
+    const without = await w.start();
+    expect(await bannerRow(without, 'samples')).toBe(
+      'demo samples not found (no examples/ beside this server): not started',
+    );
+    // The phone would list an app whose sample is not there, and open nothing.
+    expect((await w.apps(without)).map((a) => [a.frontend, a.icon])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    expect(await childrenOf(without.child.pid!)).toEqual([]);
+    without.child.kill('SIGTERM');
+    expect(await without.exited).toBe(0);
+
+    w.env.BECKON_DEMO = '0';
+    const off = await w.start();
+    await eventually(() => off.output().includes('admin token'));
+    expect(off.output()).not.toContain('alice-demo');
+    expect(await childrenOf(off.child.pid!)).toEqual([]);
+    off.child.kill('SIGTERM');
+    expect(await off.exited).toBe(0);
+  });
 });
 
 describe('no demo', () => {

@@ -52,10 +52,12 @@ export async function startDemo(ctx: Context, { record, url, port, print }: Demo
     lines.push(['samples', 'demo samples not found (no examples/ beside this server): not started']);
   for (const [index, sample] of SAMPLE_APPS.entries()) {
     const appRecord = record.apps[sample.name];
-    if (!appRecord || !samplesDir) continue;
-    const dir = sampleDir(samplesDir, sample.name);
+    if (!appRecord) continue;
+    const dir = samplesDir && sampleDir(samplesDir, sample.name);
     if (!dir) {
-      lines.push([sample.appName, `demo sample not found (examples/${sample.name}): not started`]);
+      if (samplesDir)
+        lines.push([sample.appName, `demo sample not found (examples/${sample.name}): not started`]);
+      await forgetFrontEnd(ctx, appRecord.appid);
       continue;
     }
     try {
@@ -73,6 +75,7 @@ export async function startDemo(ctx: Context, { record, url, port, print }: Demo
       lines.push([sample.appName, `${started.sample.url}/  (${sample.type})${started.note}`]);
     } catch (err) {
       lines.push([sample.appName, `did not start: ${(err as Error).message}`]);
+      await forgetFrontEnd(ctx, appRecord.appid);
     }
   }
   return {
@@ -147,6 +150,15 @@ async function runSample(
     }
   }
   return { sample: running, note };
+}
+
+/**
+ * A sample that does not run has no front end this time: the phone would list it and open nothing (its
+ * address is from an earlier start). Cards keep the app's name; the icon goes with the sample.
+ */
+async function forgetFrontEnd(ctx: Context, appid: string): Promise<void> {
+  // Nothing to undo when it fails (the app is gone): the start goes on.
+  await updateApp(ctx, appid, { frontend: null, icon: null }).catch(() => {});
 }
 
 /** Beckon's own settings are not the sample's business (its admin token above all). */
