@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,18 +26,29 @@ function environmentOf(pid: number): Record<string, string> {
   );
 }
 
-/** The pids of the process's children. */
-async function childrenOf(pid: number): Promise<number[]> {
-  const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
-  return stdout.split('\n').filter(Boolean).map(Number);
-}
-const alive = (pid: number) => {
+/** A process's state letter and parent, from /proc (no `ps` needed), or undefined once it is gone. */
+function processStat(pid: number): { state: string; ppid: number } | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so read after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: state!, ppid: Number(ppid) };
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** The pids of the process's children. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && processStat(Number(entry))?.ppid === pid)
+    .map(Number);
+}
+
+/** Running: a zombie (exited, not yet reaped by whoever adopted it) counts as gone. */
+const alive = (pid: number) => {
+  const stat = processStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
 };
 
 /** The banner's row for `label` (`  Demo Shop      http://…/  (miniprogram)`), once it is printed. */
@@ -140,7 +151,7 @@ describe('the demo on a fresh data dir bound to loopback', () => {
 
     // Each sample got its app, its templates and Beckon's URL; never Beckon's own settings.
     const record = JSON.parse(readFileSync(join(w.dataDir, 'demo.json'), 'utf8'));
-    const envs = (await childrenOf(first.child.pid!)).map(environmentOf);
+    const envs = childrenOf(first.child.pid!).map(environmentOf);
     const shopEnv = envs.find((e) => e.APP_ID === shop.appid)!;
     const gameEnv = envs.find((e) => e.APP_ID === game.appid)!;
     expect(shopEnv).toMatchObject({
@@ -195,7 +206,7 @@ describe('the demo on a fresh data dir bound to loopback', () => {
   });
 
   test('SIGTERM stops the samples with the server', async () => {
-    const children = await childrenOf(first.child.pid!);
+    const children = childrenOf(first.child.pid!);
     expect(children).toHaveLength(2);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -237,7 +248,7 @@ describe('the demo on a fresh data dir bound to loopback', () => {
     expect((await fetch(`${newShopUrl}/pages/order/detail`)).status).toBe(200);
 
     // Killed outright, the server takes its samples with it.
-    const children = await childrenOf(again.child.pid!);
+    const children = childrenOf(again.child.pid!);
     expect(children).toHaveLength(2);
     again.child.kill('SIGKILL');
     await again.exited;
@@ -255,7 +266,7 @@ describe('the demo on a fresh data dir bound to loopback', () => {
       [null, null],
       [null, null],
     ]);
-    expect(await childrenOf(without.child.pid!)).toEqual([]);
+    expect(childrenOf(without.child.pid!)).toEqual([]);
     without.child.kill('SIGTERM');
     expect(await without.exited).toBe(0);
 
@@ -263,7 +274,7 @@ describe('the demo on a fresh data dir bound to loopback', () => {
     const off = await w.start();
     await eventually(() => off.output().includes('admin token'));
     expect(off.output()).not.toContain('alice-demo');
-    expect(await childrenOf(off.child.pid!)).toEqual([]);
+    expect(childrenOf(off.child.pid!)).toEqual([]);
     off.child.kill('SIGTERM');
     expect(await off.exited).toBe(0);
   });
@@ -278,7 +289,7 @@ describe('no demo', () => {
     expect(server.output()).not.toContain('Demo');
     expect(await w.apps(server)).toEqual([]);
     expect((await w.signIn(server, 'alice', 'alice-demo')).status).toBe(401);
-    expect(await childrenOf(server.child.pid!)).toEqual([]);
+    expect(childrenOf(server.child.pid!)).toEqual([]);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     // Nor later: the data dir now has a database, so it is not fresh.
@@ -300,7 +311,7 @@ describe('no demo', () => {
     expect(await bannerRow(server, 'try')).toBe('sign in as alice in one window and bob in another');
     expect((await w.signIn(server, 'bob', 'bob-demo')).status).toBe(201);
     expect(await w.apps(server)).toHaveLength(2);
-    expect(await childrenOf(server.child.pid!)).toEqual([]);
+    expect(childrenOf(server.child.pid!)).toEqual([]);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   });
