@@ -27,7 +27,8 @@ import { start } from './start.js';
 
 const USAGE = `Usage: beckon <command>
 
-  start                                  start the server (BECKON_HOST, BECKON_PORT, BECKON_DATA_DIR, BECKON_ADMIN_TOKEN)
+  start                                  start the server (BECKON_HOST, BECKON_PORT, BECKON_DATA_DIR, BECKON_ADMIN_TOKEN);
+                                         a fresh data dir on loopback gets the demo (BECKON_DEMO=0: none)
   app create --name NAME --type miniprogram|minigame [--owner OWNER] [--frontend URL] [--icon URL]
   app list
   app show APPID
