@@ -20,13 +20,15 @@ import {
   type PushMode,
   USERSIG_MAX_EXPIRE_SECONDS,
 } from '@beckon/protocol';
-import { type AppAdmin, openAppAdmin } from './cli/app-admin.js';
+import { type AppAdmin, adminFor } from './cli/app-admin.js';
+import { GAME_USAGE, gameCommand } from './cli/game-command.js';
 import { configFromEnv } from './config.js';
 import { start } from './start.js';
 
 const USAGE = `Usage: beckon <command>
 
-  start                                  start the server (BECKON_HOST, BECKON_PORT, BECKON_DATA_DIR, BECKON_ADMIN_TOKEN)
+  start                                  start the server (BECKON_HOST, BECKON_PORT, BECKON_DATA_DIR, BECKON_ADMIN_TOKEN);
+                                         a fresh data dir on loopback gets the demo (BECKON_DEMO=0: none)
   app create --name NAME --type miniprogram|minigame [--owner OWNER] [--frontend URL] [--icon URL]
   app list
   app show APPID
@@ -49,11 +51,12 @@ const USAGE = `Usage: beckon <command>
   app calls APPID [--multi-device on|off]
                                          show or set the app's calling options; multi-device on: all of a
                                          user's sessions ring (off, the default: a later login kicks the earlier)
+${GAME_USAGE}
   usersig --app SDKAPPID --user USERID [--expire SECONDS]
                                          a userSig for development (the last line of the output); USERID:
                                          1 to 32 letters, digits, - or _; expire default 180 days
 
-Options for app and usersig commands:
+Options for app, game and usersig commands:
   --json            print JSON
   --data-dir DIR    the data dir (default: BECKON_DATA_DIR or ./data)
   --server URL      talk to this running server's admin API (default: the server running on the data dir, if any)
@@ -297,14 +300,6 @@ async function appCommand(args: string[]): Promise<void> {
   }
 }
 
-/** Common options of the commands that talk to the admin API or the data dir. */
-function adminFor(values: { 'data-dir'?: string | undefined; server?: string | undefined }): AppAdmin {
-  const config = configFromEnv(
-    values['data-dir'] ? { ...process.env, BECKON_DATA_DIR: values['data-dir'] } : process.env,
-  );
-  return openAppAdmin(config, values.server);
-}
-
 /** `beckon usersig`: the sig goes on the last line, so `| tail -n 1` gets it. */
 async function userSigCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -362,6 +357,8 @@ async function main(argv: string[]): Promise<void> {
       return appCommand(args);
     case 'usersig':
       return userSigCommand(args);
+    case 'game':
+      return gameCommand(args);
     case undefined:
     case 'help':
     case '--help':

@@ -10,6 +10,9 @@ import { registerConsentRoutes } from './consent/routes.js';
 import type { Context } from './context.js';
 import { registerPushAdminRoutes } from './events/admin-routes.js';
 import { registerFriendClientRoutes } from './friends/client-routes.js';
+import { registerGameAdminRoutes } from './games/admin-routes.js';
+import { registerGameClientRoutes } from './games/client-routes.js';
+import { registerGameOpenRoutes } from './games/open-routes.js';
 import { type GatewayOptions, registerGateway } from './gateway/gateway.js';
 import { requireAccessToken } from './http/access-token.js';
 import { requireAdmin } from './http/admin-auth.js';
@@ -64,6 +67,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     registerTemplateRoutes(business, ctx);
     registerSendRoutes(business, ctx);
     registerCallRecordRoutes(business, ctx);
+    registerGameOpenRoutes(business, ctx);
   });
 
   // Client API for the platform shell: JSON, HTTP statuses from the registry, session bearer tokens.
@@ -73,6 +77,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     registerAppClientRoutes(client, ctx);
     registerConsentRoutes(client, ctx);
     registerInboxRoutes(client, ctx);
+    registerGameClientRoutes(client, ctx);
   });
 
   await app.register(async (admin) => {
@@ -80,6 +85,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     registerAppAdminRoutes(admin, ctx);
     registerPushAdminRoutes(admin, ctx);
     registerCallAdminRoutes(admin, ctx);
+    registerGameAdminRoutes(admin, ctx);
   });
 
   // The WebSocket /ws (inbox push, call signaling), on the same HTTP server: upgrades never reach the routes.

@@ -3,6 +3,8 @@ import type {
   AppPatchRequest,
   AppView,
   CallSettingsView,
+  GameUpdateRequest,
+  GameUpdateView,
   IssuedUserSig,
   PushConfigView,
   PushDeliveryView,
@@ -24,9 +26,11 @@ import {
 } from '../apps/service.js';
 import { issueUserSig } from '../calls/credentials.js';
 import { getCallSettings, setCallSettings } from '../calls/settings.js';
-import type { Config } from '../config.js';
+import { type Config, configFromEnv } from '../config.js';
 import { disablePush, getPushConfig, type PushConfigInput, setPushConfig } from '../events/config.js';
 import { type PushLogQuery, pushLog } from '../events/log.js';
+import { getMiniGame } from '../games/mini-game.js';
+import { listUpdates, publishUpdate } from '../games/updates.js';
 import { openContext } from '../runtime.js';
 import { serverFile } from '../start.js';
 
@@ -54,6 +58,9 @@ export interface AppAdmin {
   /** Calling options (multi-device): shown and set. */
   showCalls(appid: string): Promise<CallSettingsView>;
   setCalls(appid: string, input: { multiDevice: boolean }): Promise<CallSettingsView>;
+  /** A mini game's updates: publish a version (reminding subscribed players), list them newest first. */
+  publishUpdate(appid: string, input: GameUpdateRequest): Promise<GameUpdateView>;
+  updates(appid: string): Promise<GameUpdateView[]>;
   close(): Promise<void>;
   /** Where the command ran, for the human-readable output. */
   readonly via: string;
@@ -92,6 +99,8 @@ export function directAdmin(config: Config): AppAdmin {
     pushLog: (appid, query) => pushLog(ctx, appid, query),
     showCalls: (appid) => getCallSettings(ctx, appid),
     setCalls: (appid, input) => setCallSettings(ctx, appid, input),
+    publishUpdate: async (appid, input) => publishUpdate(ctx, await getMiniGame(ctx, appid), input),
+    updates: async (appid) => listUpdates(ctx, await getMiniGame(ctx, appid)),
     close: async () => {
       await ctx.store.close();
       await ctx.bus.close();
@@ -138,8 +147,19 @@ export function httpAdmin(url: string, token: string): AppAdmin {
     },
     showCalls: (appid) => call('GET', `${path(appid)}/calls`),
     setCalls: (appid, input) => call('PUT', `${path(appid)}/calls`, input),
+    publishUpdate: (appid, input) => call('POST', `${path(appid)}/game-updates`, input),
+    updates: async (appid) =>
+      (await call<{ updates: GameUpdateView[] }>('GET', `${path(appid)}/game-updates`)).updates,
     close: async () => {},
   };
+}
+
+/** Common options of the commands that talk to the admin API or the data dir. */
+export function adminFor(values: { 'data-dir'?: string | undefined; server?: string | undefined }): AppAdmin {
+  const config = configFromEnv(
+    values['data-dir'] ? { ...process.env, BECKON_DATA_DIR: values['data-dir'] } : process.env,
+  );
+  return openAppAdmin(config, values.server);
 }
 
 /** The running server's admin API when there is one (or `--server` names one), else the data dir. */

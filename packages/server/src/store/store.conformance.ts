@@ -19,6 +19,7 @@ import {
   userRecord,
 } from './conformance/fixture.conformance.js';
 import { friendsConformance } from './conformance/friends.conformance.js';
+import { gamesConformance } from './conformance/games.conformance.js';
 import { DAY, message, messagesConformance, withGrants } from './conformance/messages.conformance.js';
 import { pushConformance } from './conformance/push.conformance.js';
 import { templatesConformance } from './conformance/templates.conformance.js';
@@ -47,6 +48,7 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     templatesConformance(f);
     consentConformance(f);
     messagesConformance(f);
+    gamesConformance(f);
     pushConformance(f, open, options.reopen);
     callsConformance(f, open, options.reopen);
     callEventsConformance(f);

@@ -7,6 +7,7 @@ import { startCheckpointer } from './checkpointer.js';
 import { openConnection } from './connection.js';
 import { SqliteConsent } from './consent.js';
 import { SqliteFriends } from './friends.js';
+import { SqliteGames } from './games.js';
 import { SqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { SqlitePush } from './push.js';
@@ -47,6 +48,7 @@ export function openSqliteStore(file: string): Store {
     messages,
     push,
     calls: new SqliteCalls(db, push.outbox),
+    games: new SqliteGames(db),
     settings: new SqliteSettings(db),
     async close() {
       await messages.close();
