@@ -171,6 +171,9 @@ describe('Service Notifications', () => {
     const plain = cards(page).last();
     expect(await plain.getByRole('button', { name: /查看|view/ }).count()).toBe(0);
     expect(await plain.getByText('Developer version').count()).toBe(1);
+    // Tapping a card without a page opens nothing.
+    await plain.getByRole('heading').click();
+    expect(new URL(page.url()).pathname).toBe('/notifications');
     await screenshot(page, 'thread-langs-and-no-page');
     await page.context().close();
   });

@@ -2,7 +2,7 @@ import type { SysMsgType } from '@beckon/protocol';
 import { useId, useState } from 'preact/hooks';
 import { AppIcon } from '../components/app-icon.js';
 import { Switch } from '../components/switch.js';
-import { SYSTEM_TYPE_WORDS } from '../words/system-types.js';
+import { systemTypeWords } from '../words/system-types.js';
 import type { DialogRequest } from './dialog-host.js';
 import { Sheet } from './sheet.js';
 
@@ -46,16 +46,16 @@ export function SystemConsentDialog({ request }: { request: Request }) {
         {asked.map((type) => (
           <li key={type} class="consent-item">
             <div class="consent-item-head">
-              <span class="consent-item-title">{SYSTEM_TYPE_WORDS[type].name}</span>
+              <span class="consent-item-title">{systemTypeWords(type).name}</span>
               {several && (
                 <Switch
                   checked={ticked.has(type)}
-                  label={SYSTEM_TYPE_WORDS[type].name}
+                  label={systemTypeWords(type).name}
                   onChange={(on) => toggle(type, on)}
                 />
               )}
             </div>
-            <p class="consent-detail">{SYSTEM_TYPE_WORDS[type].detail}</p>
+            <p class="consent-detail">{systemTypeWords(type).detail}</p>
           </li>
         ))}
       </ul>

@@ -5,7 +5,7 @@ import { Switch } from '../components/switch.js';
 import { TopBar } from '../components/top-bar.js';
 import { appById, loadApps } from '../state/catalogue.js';
 import { http, inWords } from '../state/http.js';
-import { SYSTEM_TYPE_WORDS } from '../words/system-types.js';
+import { systemTypeWords } from '../words/system-types.js';
 import { TYPE_WORDS } from './home.js';
 
 const SETTING_WORDS = { accept: 'Always allow', reject: 'Always reject', ban: 'Banned by the platform' };
@@ -136,13 +136,13 @@ export function AppSettings({ appid, onBack }: AppSettingsProps) {
                       {page.systemTypes.map((t) => (
                         <li key={t.msgType} class="list-row list-row-static">
                           <span class="list-row-text">
-                            <span class="list-row-title">{SYSTEM_TYPE_WORDS[t.msgType].name}</span>
-                            <span class="list-row-sub">{SYSTEM_TYPE_WORDS[t.msgType].detail}</span>
+                            <span class="list-row-title">{systemTypeWords(t.msgType).name}</span>
+                            <span class="list-row-sub">{systemTypeWords(t.msgType).detail}</span>
                           </span>
                           {t.setting !== 'ban' && (
                             <Switch
                               checked={t.setting === 'accept'}
-                              label={SYSTEM_TYPE_WORDS[t.msgType].name}
+                              label={systemTypeWords(t.msgType).name}
                               onChange={(on) => setItem(t.msgType, on ? 'accept' : 'reject')}
                             />
                           )}

@@ -1,17 +1,14 @@
-import type { SysMsgType } from '@beckon/protocol';
+import { SYS_MSG_TYPE_NAMES, type SysMsgType } from '@beckon/protocol';
 
-/** How the phone names a mini game's system message types (spec §4.5) in its dialog and settings. */
-export const SYSTEM_TYPE_WORDS: Record<SysMsgType, { name: string; detail: string }> = {
-  SYS_MSG_TYPE_INTERACTIVE: {
-    name: 'Friend interaction reminders',
-    detail: 'When a friend interacts with you in the game',
-  },
-  SYS_MSG_TYPE_RANK: {
-    name: 'Leaderboard reminders',
-    detail: 'When a friend passes your score on the leaderboard',
-  },
-  SYS_MSG_TYPE_WHATS_NEW: {
-    name: 'Game update reminders',
-    detail: 'When the game publishes a new version',
-  },
+/** What each of a mini game's reminder types does, said under its name (SYS_MSG_TYPE_NAMES). */
+const DETAILS: Record<SysMsgType, string> = {
+  SYS_MSG_TYPE_INTERACTIVE: 'When a friend interacts with you in the game',
+  SYS_MSG_TYPE_RANK: 'When a friend passes your score on the leaderboard',
+  SYS_MSG_TYPE_WHATS_NEW: 'When the game publishes a new version',
 };
+
+/** How the phone names a reminder type (spec §4.5) in its dialog and settings, and what it says under it. */
+export const systemTypeWords = (type: SysMsgType): { name: string; detail: string } => ({
+  name: SYS_MSG_TYPE_NAMES[type].en,
+  detail: DETAILS[type],
+});
