@@ -12,8 +12,8 @@ type Request = Extract<DialogRequest, { kind: 'subscribe' }>;
  * there are several, the keep-choice box, Allow and Cancel. Templates settled without asking are not shown.
  */
 export function ConsentDialog({ request }: { request: Request }) {
-  const { dialog } = request;
-  const asked = dialog.templates.filter((t) => t.status === 'ask');
+  const { app, templates } = request.options;
+  const asked = templates.filter((t) => t.status === 'ask');
   const [ticked, setTicked] = useState(() => new Set(asked.map((t) => t.templateId)));
   const [keep, setKeep] = useState(false);
   const several = asked.length > 1;
@@ -35,9 +35,9 @@ export function ConsentDialog({ request }: { request: Request }) {
       onDismiss={() => request.done({ accepted: [], keepChoice: false })}
     >
       <div class="consent-app">
-        <AppIcon app={{ appid: dialog.appid, name: dialog.appName, icon: request.icon }} size={24} />
+        <AppIcon app={app} size={24} />
         <span id={appId} class="consent-app-name">
-          {dialog.appName}
+          {app.name}
         </span>
       </div>
       <h2 id={headingId} class="consent-heading">

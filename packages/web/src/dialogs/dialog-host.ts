@@ -1,4 +1,4 @@
-import type { SubscribeDialog, SysMsgType, SystemSubscribeDialog } from '@beckon/protocol';
+import type { AppListing, DialogTemplate, SysMsgType, SystemDialogType } from '@beckon/protocol';
 import { signal } from '@preact/signals';
 
 /**
@@ -55,22 +55,31 @@ export interface ConfirmOptions {
   destructive?: boolean;
 }
 
-/** `wx.modifyFriendInteractiveStorage`: the person confirms sending a reminder to a friend. */
+/** The consent dialog: the app, and the templates to ask about (those settled without asking are not). */
+export interface SubscribeOptions {
+  app: AppListing;
+  templates: DialogTemplate[];
+}
+
+/** A mini game's system-message dialog: the game, and the reminder types to ask about. */
+export interface SystemSubscribeOptions {
+  app: AppListing;
+  types: SystemDialogType[];
+}
+
+/** `wx.modifyFriendInteractiveStorage`: the person confirms an interaction with a friend. */
 export interface InteractionOptions {
-  appName: string;
+  app: AppListing;
   friendName: string;
-  /** The reminder's text as the game set it (≤ 20 characters). */
-  title?: string;
+  /** What the interaction says as the game set it (≤ 20 characters), '' for nothing. */
+  title: string;
+  /** The friend gets no reminder. */
+  quiet: boolean;
 }
 
 export type DialogRequest = { id: number } & (
-  | { kind: 'subscribe'; dialog: SubscribeDialog; icon: string | null; done: (a: SubscribeAnswer) => void }
-  | {
-      kind: 'system-subscribe';
-      dialog: SystemSubscribeDialog;
-      icon: string | null;
-      done: (a: SystemSubscribeAnswer) => void;
-    }
+  | { kind: 'subscribe'; options: SubscribeOptions; done: (a: SubscribeAnswer) => void }
+  | { kind: 'system-subscribe'; options: SystemSubscribeOptions; done: (a: SystemSubscribeAnswer) => void }
   | { kind: 'modal'; options: ModalOptions; done: (a: ModalAnswer) => void }
   | { kind: 'action-sheet'; options: ActionSheetOptions; done: (index: number | null) => void }
   | { kind: 'confirm'; options: ConfirmOptions; done: (ok: boolean) => void }
@@ -88,19 +97,31 @@ type Fields<K extends DialogRequest['kind']> = Omit<
 
 let nextId = 1;
 
-/** Queues a dialog; resolves with the person's answer when they close it. */
-export function ask<K extends DialogRequest['kind']>(kind: K, fields: Fields<K>): Promise<Answer<K>> {
+/**
+ * Queues a dialog; resolves with the person's answer when they close it. An aborted `signal` (the shell
+ * withdrew it: the app went behind or closed) closes it as if dismissed.
+ */
+export function ask<K extends DialogRequest['kind']>(
+  kind: K,
+  fields: Fields<K>,
+  signal?: AbortSignal,
+): Promise<Answer<K>> {
   return new Promise((resolve) => {
+    let open = true;
     const request = {
       id: nextId++,
       kind,
       ...fields,
       done: (answer: Answer<K>) => {
+        if (!open) return;
+        open = false;
         dialogs.value = dialogs.value.filter((d) => d !== request);
         resolve(answer);
       },
     } as unknown as DialogRequest;
     dialogs.value = [...dialogs.value, request];
+    if (signal?.aborted) dismiss(request);
+    else signal?.addEventListener('abort', () => dismiss(request), { once: true });
   });
 }
 

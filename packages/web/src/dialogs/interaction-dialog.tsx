@@ -9,16 +9,20 @@ type Request = Extract<DialogRequest, { kind: 'interaction' }>;
  * The friend's name comes from the platform, the reminder's text from the game, both shown as text.
  */
 export function InteractionDialog({ request }: { request: Request }) {
-  const { appName, friendName, title } = request.options;
+  const { app, friendName, title, quiet } = request.options;
   const titleId = useId();
   return (
     <Sheet place="center" labelledBy={titleId} onDismiss={() => request.done(false)}>
       <div class="modal-body">
         <h2 id={titleId} class="modal-title">
-          Remind {friendName}?
+          {quiet ? `Send this to ${friendName}?` : `Remind ${friendName}?`}
         </h2>
         {title && <p class="interaction-quote">{title}</p>}
-        <p class="modal-content">{appName} will send your friend a reminder in Service Notifications.</p>
+        <p class="modal-content">
+          {quiet
+            ? `${app.name} will record it in the game for your friend.`
+            : `${app.name} will send your friend a reminder in Service Notifications.`}
+        </p>
       </div>
       <div class="modal-actions">
         <button type="button" class="modal-button" onClick={() => request.done(false)}>

@@ -13,8 +13,8 @@ type Request = Extract<DialogRequest, { kind: 'system-subscribe' }>;
  * for, a switch each when there are several, Allow and Cancel. No keep-choice box: an accepted type stays.
  */
 export function SystemConsentDialog({ request }: { request: Request }) {
-  const { dialog } = request;
-  const asked = dialog.types.filter((t) => t.status === 'ask').map((t) => t.msgType);
+  const { app, types } = request.options;
+  const asked = types.filter((t) => t.status === 'ask').map((t) => t.msgType);
   const [ticked, setTicked] = useState(() => new Set<SysMsgType>(asked));
   const several = asked.length > 1;
   const appId = useId();
@@ -34,9 +34,9 @@ export function SystemConsentDialog({ request }: { request: Request }) {
       onDismiss={() => request.done({ accepted: [] })}
     >
       <div class="consent-app">
-        <AppIcon app={{ appid: dialog.appid, name: dialog.appName, icon: request.icon }} size={24} />
+        <AppIcon app={app} size={24} />
         <span id={appId} class="consent-app-name">
-          {dialog.appName}
+          {app.name}
         </span>
       </div>
       <h2 id={headingId} class="consent-heading">
