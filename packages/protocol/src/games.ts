@@ -4,6 +4,7 @@
  * the same Service Notifications thread. And what drives them: friends' interactions, reported scores
  * (rank overtaking), and published game updates.
  */
+import { type ErrorDef, Errors } from './errors.js';
 
 /** The system message types a mini game may request, at most 3 per call (spec §4.5). */
 export const SYS_MSG_TYPES = [
@@ -16,6 +17,19 @@ export const MAX_SYS_MSG_TYPES = 3;
 
 export const isSysMsgType = (value: unknown): value is SysMsgType =>
   typeof value === 'string' && (SYS_MSG_TYPES as readonly string[]).includes(value);
+
+/**
+ * The checks of `requestSubscribeSystemMessage`'s `msgTypeList` that need no lookup: missing, null, '' or []
+ * is 10001; anything but an array of SYS_MSG_TYPES, or more than MAX_SYS_MSG_TYPES of them, 10004 (WeChat
+ * lists no 20003 for this API, spec §3.3).
+ */
+export function msgTypeListProblem(raw: unknown): ErrorDef | undefined {
+  if (raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0))
+    return Errors.TMPL_IDS_EMPTY;
+  if (!Array.isArray(raw) || !raw.every(isSysMsgType) || raw.length > MAX_SYS_MSG_TYPES)
+    return Errors.TMPL_ID_INVALID;
+  return undefined;
+}
 
 /** One system message type in the dialog: `ask`, or already `accept`ed (permanent once accepted). */
 export interface SystemDialogType {

@@ -1,0 +1,204 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { AppListing, AppType } from '@beckon/protocol';
+import type { Browser, Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { createApp, setPages } from '../../../server/src/apps/service.js';
+import { type SignedInUser, signUp } from '../../../server/src/test-support/harness.js';
+import type { Shell, ShellState } from '../../src/shell/index.js';
+import type { Wx } from '../../src/wx/index.js';
+import { launchChromium, openPages } from './browser.js';
+import { eventually } from './eventually.js';
+import { type MiniServer, startMiniServer } from './mini-server.js';
+import { type BrowserTestServer, startBrowserTestServer } from './server.js';
+
+/** Screenshots of the screens the browser tests check (git-ignored). */
+export const SCREENS = fileURLToPath(new URL('../../../../test-results/screens/', import.meta.url));
+
+/** What a file of wx bridge tests shares: Beckon, two other origins for front ends, one Chromium. */
+export interface WxWorld {
+  beckon: BrowserTestServer;
+  /** The origin the test apps register as their front end. */
+  mini: MiniServer;
+  /** Another origin, registered by no app. */
+  stranger: MiniServer;
+  browser: Browser;
+}
+
+export function useWxWorld(): WxWorld {
+  const w = {} as WxWorld;
+  beforeAll(async () => {
+    await mkdir(SCREENS, { recursive: true });
+    w.beckon = await startBrowserTestServer();
+    w.mini = await startMiniServer(w.beckon.url);
+    w.stranger = await startMiniServer(w.beckon.url);
+    w.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await w.browser?.close();
+    await w.stranger?.close();
+    await w.mini?.close();
+    await w.beckon?.close();
+  });
+  return w;
+}
+
+export interface MiniApp {
+  appid: string;
+  secret: string;
+  listing: AppListing;
+}
+
+let users = 0;
+/** A new platform user, signed up and in through the client API. */
+export function newUser(w: WxWorld, name = 'user'): Promise<SignedInUser> {
+  return signUp(w.beckon.server, `${name}${++users}`);
+}
+
+/**
+ * A new app whose front end is the `origin` test server: `/mini/` for a mini program (its declared `pages`
+ * there), `/game/` for a mini game. The listing is what the phone gets from `GET /api/apps`.
+ */
+export async function newApp(
+  w: WxWorld,
+  options: { name?: string; type?: AppType; pages?: string[]; origin?: string } = {},
+): Promise<MiniApp> {
+  const { type = 'miniprogram', pages = [], origin = w.mini.url } = options;
+  const name = options.name ?? (type === 'minigame' ? 'Tap Tap Game' : 'Tiny Shop');
+  const record = await createApp(w.beckon.server.ctx, { name, type });
+  if (pages.length > 0) await setPages(w.beckon.server.ctx, record.appid, pages);
+  const listing: AppListing = {
+    appid: record.appid,
+    name,
+    type,
+    icon: null,
+    frontend: `${origin}/${type === 'minigame' ? 'game' : 'mini'}/`,
+    entryPage: pages[0] ?? '',
+    pages,
+  };
+  return { appid: record.appid, secret: record.secret, listing };
+}
+
+/** A wx call the test page makes (pages/mini/mini.js): `then` runs in its success callback. */
+export interface Step {
+  api: keyof Wx;
+  args?: Record<string, unknown>;
+  style?: 'promise' | 'callback';
+  delay?: number;
+  then?: Step;
+}
+
+export interface MiniResult {
+  api: string;
+  ok: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: WeChat's result objects, read by the tests
+  res: any;
+}
+
+/** The test host page (pages/shell-host.html) of one signed-in user, and the apps' frames in it. */
+export class Host {
+  constructor(
+    readonly page: Page,
+    readonly user: SignedInUser,
+  ) {}
+
+  static async open(w: WxWorld, user: SignedInUser, apps: MiniApp[]): Promise<Host> {
+    const [page] = await openPages(w.browser, 1, w.beckon.page('shell-host.html'));
+    await page!.waitForFunction(() => 'host' in window);
+    await page!.evaluate(([token, listings]) => window.host.start(token, listings), [
+      user.token,
+      apps.map((a) => a.listing),
+    ] as const);
+    return new Host(page!, user);
+  }
+
+  /** The on-screen page of an app: the frame the user sees. */
+  selector(app: MiniApp): string {
+    return `[data-beckon-app="${app.appid}"] iframe:not([hidden])`;
+  }
+
+  frameLocator(app: MiniApp): FrameLocator {
+    return this.page.frameLocator(this.selector(app));
+  }
+
+  /** The app's on-screen page, once its script ran. */
+  async frame(app: MiniApp): Promise<Frame> {
+    const handle = await this.page.waitForSelector(this.selector(app));
+    const frame = await handle.contentFrame();
+    if (!frame) throw new Error('no frame');
+    await frame.waitForFunction(() => 'mini' in window && 'wx' in window);
+    return frame;
+  }
+
+  /** Taps the app's icon in the host (a tap on the shell), and waits for its page. */
+  async open(app: MiniApp): Promise<Frame> {
+    await this.page.click(`[data-open="${app.appid}"]`);
+    return this.frame(app);
+  }
+
+  /** Makes the page call `step` on its next tap of #act, taps it, and waits for the answer. */
+  async call(app: MiniApp, step: Step): Promise<MiniResult> {
+    const frame = await this.frame(app);
+    const before = (await this.results(app)).length;
+    await frame.evaluate((s) => window.mini.prepare(s), step);
+    await this.frameLocator(app).locator('#act').click();
+    return this.result(app, before);
+  }
+
+  /** The page's `index`th result, waiting for it. */
+  async result(app: MiniApp, index: number, ms = 10_000): Promise<MiniResult> {
+    return eventually(
+      async () => (await this.results(app))[index],
+      `result ${index} of ${app.listing.name}`,
+      ms,
+    );
+  }
+
+  async results(app: MiniApp): Promise<MiniResult[]> {
+    return (await this.frame(app)).evaluate(() => window.mini.results);
+  }
+
+  /** The dialog the host drew, if any. */
+  get dialog(): Locator {
+    return this.page.locator('#dialog [role="dialog"]');
+  }
+
+  state(): Promise<ShellState> {
+    return this.page.evaluate(() => window.host.shell.state);
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the requests the UI callbacks got, as JSON
+  requests(): Promise<{ kind: string; request: any }[]> {
+    return this.page.evaluate(() => window.host.requests);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `${SCREENS}${name}.png` });
+  }
+
+  close(): Promise<void> {
+    return this.page.context().close();
+  }
+}
+
+declare global {
+  interface Window {
+    host: {
+      // biome-ignore lint/suspicious/noExplicitAny: the requests the UI callbacks got, as JSON
+      requests: { kind: string; request: any }[];
+      states: ShellState[];
+      start(token: string, apps: AppListing[]): void;
+      shell: Shell;
+    };
+    mini: {
+      results: MiniResult[];
+      // biome-ignore lint/suspicious/noExplicitAny: wx.onShow's argument as the page got it
+      shows: any[];
+      touchEnds: number;
+      onTouchEnd: Step | null;
+      prepare(step: Step): void;
+      run(step: Step): void;
+    };
+    wx: Wx;
+  }
+}
