@@ -11,6 +11,8 @@ const RETIRE_MS = 1_000;
 export interface PageFrame {
   readonly page: ShellPage;
   readonly element: HTMLIFrameElement;
+  /** Its wx said it is ready: events are posted to it from then on (before, the frame holds no page of the app). */
+  ready: boolean;
 }
 
 /** Why the shell refuses to open an app. */
@@ -82,7 +84,7 @@ export class RunningApp {
     element.title = this.app.name;
     element.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;border:0;display:block;';
     element.src = pageUrl(this.app.frontend!, this.launch, page);
-    const frame: PageFrame = { page: { path: page.path, query: { ...page.query } }, element };
+    const frame: PageFrame = { page: { path: page.path, query: { ...page.query } }, element, ready: false };
     if (this.stack.length > 0) this.top.element.hidden = true;
     this.stack.push(frame);
     this.container.append(element);
@@ -124,8 +126,9 @@ export class RunningApp {
     frame.element.contentWindow?.postMessage(message, this.origin);
   }
 
+  /** Posts to every page whose wx is ready (a loading one hears `show` when it says it is ready). */
   postAll(message: ShellToPage): void {
-    for (const frame of this.stack) this.post(frame, message);
+    for (const frame of this.stack) if (frame.ready) this.post(frame, message);
   }
 
   destroy(): void {

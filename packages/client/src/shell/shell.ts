@@ -189,7 +189,6 @@ export class Shell {
     this.front = app;
     app.shown = shown;
     app.setVisible(true);
-    // Pages still loading are told when they say they are ready.
     app.postAll({ channel: BRIDGE_CHANNEL, kind: 'event', event: 'show', data: shown });
     this.publish();
   }
@@ -259,6 +258,7 @@ export class Shell {
 
   private take(app: RunningApp, frame: PageFrame, data: { kind: string }): void {
     if (data.kind === 'ready') {
+      frame.ready = true;
       if (this.front === app)
         app.post(frame, { channel: BRIDGE_CHANNEL, kind: 'event', event: 'show', data: app.shown });
       return;

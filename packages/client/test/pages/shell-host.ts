@@ -175,6 +175,11 @@ const host = {
       open.onclick = () => shell.open(app);
       $('controls').append(open);
     }
+    // A control that keeps the focus where it is (as custom UI often does): a tap on it is a tap on the shell
+    // that leaves an app's frame focused.
+    const still = el('div', 'Badge', { id: 'keeps-focus', role: 'note' });
+    still.onmousedown = (event) => event.preventDefault();
+    $('controls').append(still);
     const away = el('button', 'Notifications tab', { type: 'button', id: 'away' });
     away.onclick = () => shell.background();
     $('controls').append(away);

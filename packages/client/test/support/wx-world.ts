@@ -57,13 +57,14 @@ export function newUser(w: WxWorld, name = 'user'): Promise<SignedInUser> {
 
 /**
  * A new app whose front end is the `origin` test server: `/mini/` for a mini program (its declared `pages`
- * there), `/game/` for a mini game. The listing is what the phone gets from `GET /api/apps`.
+ * there), `/game/` for a mini game. The listing is what the phone gets from `GET /api/apps`. `auto`: a
+ * call the page makes as soon as it loads (in the front end URL's query, which the entry page loads with).
  */
 export async function newApp(
   w: WxWorld,
-  options: { name?: string; type?: AppType; pages?: string[]; origin?: string } = {},
+  options: { name?: string; type?: AppType; pages?: string[]; origin?: string; auto?: Step } = {},
 ): Promise<MiniApp> {
-  const { type = 'miniprogram', pages = [], origin = w.mini.url } = options;
+  const { type = 'miniprogram', pages = [], origin = w.mini.url, auto } = options;
   const name = options.name ?? (type === 'minigame' ? 'Tap Tap Game' : 'Tiny Shop');
   const record = await createApp(w.beckon.server.ctx, { name, type });
   if (pages.length > 0) await setPages(w.beckon.server.ctx, record.appid, pages);
@@ -72,20 +73,23 @@ export async function newApp(
     name,
     type,
     icon: null,
-    frontend: `${origin}/${type === 'minigame' ? 'game' : 'mini'}/`,
+    // A path of its own per app: the page's results on the console are told apart by their URL.
+    frontend: `${origin}/${type === 'minigame' ? 'game' : 'mini'}/${record.appid}/${auto ? `?auto=${encodeURIComponent(JSON.stringify(auto))}` : ''}`,
     entryPage: pages[0] ?? '',
     pages,
   };
   return { appid: record.appid, secret: record.secret, listing };
 }
 
-/** A wx call the test page makes (pages/mini/mini.js): `then` runs in its success callback. */
+/** A wx call the test page makes (pages/mini/mini.js): `andThen` runs in its success callback. */
 export interface Step {
   api: keyof Wx;
   args?: Record<string, unknown>;
   style?: 'promise' | 'callback';
   delay?: number;
-  then?: Step;
+  /** Calls it this many times in a row. */
+  repeat?: number;
+  andThen?: Step;
 }
 
 export interface MiniResult {
@@ -95,12 +99,23 @@ export interface MiniResult {
   res: any;
 }
 
-/** The test host page (pages/shell-host.html) of one signed-in user, and the apps' frames in it. */
+/**
+ * The test host page (pages/shell-host.html) of one signed-in user, and the apps' frames in it. The pages'
+ * results are read from the console: evaluating script in a page (or polling it) would give it user
+ * activation, which the tap rule reads.
+ */
 export class Host {
+  private readonly log: (MiniResult & { href: string })[] = [];
+
   constructor(
     readonly page: Page,
     readonly user: SignedInUser,
-  ) {}
+  ) {
+    page.on('console', (message) => {
+      const [tag, json] = message.text().split(/ (.*)/s, 2);
+      if (tag === 'beckon-test-result' && json) this.log.push(JSON.parse(json));
+    });
+  }
 
   static async open(w: WxWorld, user: SignedInUser, apps: MiniApp[]): Promise<Host> {
     const [page] = await openPages(w.browser, 1, w.beckon.page('shell-host.html'));
@@ -136,26 +151,28 @@ export class Host {
     return this.frame(app);
   }
 
-  /** Makes the page call `step` on its next tap of #act, taps it, and waits for the answer. */
-  async call(app: MiniApp, step: Step): Promise<MiniResult> {
+  /** Makes the page call `step` on its next tap of #act, and taps it (without waiting for the answer). */
+  async tapWith(app: MiniApp, step: Step): Promise<void> {
     const frame = await this.frame(app);
-    const before = (await this.results(app)).length;
     await frame.evaluate((s) => window.mini.prepare(s), step);
     await this.frameLocator(app).locator('#act').click();
+  }
+
+  /** Makes the page call `step` on its next tap of #act, taps it, and waits for the answer. */
+  async call(app: MiniApp, step: Step): Promise<MiniResult> {
+    const before = this.results(app).length;
+    await this.tapWith(app, step);
     return this.result(app, before);
   }
 
-  /** The page's `index`th result, waiting for it. */
-  async result(app: MiniApp, index: number, ms = 10_000): Promise<MiniResult> {
-    return eventually(
-      async () => (await this.results(app))[index],
-      `result ${index} of ${app.listing.name}`,
-      ms,
-    );
+  /** The app's pages' `index`th result, waiting for it. */
+  result(app: MiniApp, index: number, ms = 10_000): Promise<MiniResult> {
+    return eventually(() => this.results(app)[index], `result ${index} of ${app.listing.name}`, ms);
   }
 
-  async results(app: MiniApp): Promise<MiniResult[]> {
-    return (await this.frame(app)).evaluate(() => window.mini.results);
+  /** What the app's pages got so far, in order. */
+  results(app: MiniApp): MiniResult[] {
+    return this.log.filter((r) => r.href.includes(app.appid)).map(({ href: _, ...result }) => result);
   }
 
   /** The dialog the host drew, if any. */

@@ -1,5 +1,6 @@
 // A test mini program page: runs the wx call the test prepared when #act is tapped (or on each touch end,
-// or at once from the URL's `auto`), and records every result in `mini.results`.
+// or at once from the URL's `auto`), and records every result in `mini.results` and on the console (the
+// tests read the console: evaluating script in a page gives it user activation, which the tap rule reads).
 const out = document.getElementById('out');
 document.getElementById('path').textContent = location.pathname + location.search;
 
@@ -10,7 +11,7 @@ window.mini = {
   next: null,
   onTouchEnd: null,
 
-  /** The call #act runs: `{api, args, style: 'promise' | 'callback', delay, then}`. */
+  /** The call #act runs: `{api, args, style, delay, repeat, andThen}`. */
   prepare(step) {
     this.next = step;
   },
@@ -19,10 +20,11 @@ window.mini = {
     const go = () => {
       const record = (ok, res) => {
         this.results.push({ api: step.api, ok, res });
+        console.info('beckon-test-result', JSON.stringify({ api: step.api, ok, res, href: location.href }));
         out.textContent = JSON.stringify(this.results, null, 1);
-        if (ok && step.then) this.run(step.then);
+        if (ok && step.andThen) this.run(step.andThen);
       };
-      if (step.style === 'callback' || step.then) {
+      if (step.style === 'callback' || step.andThen) {
         const returned = wx[step.api]({
           ...step.args,
           success: (res) => record(true, res),
@@ -36,8 +38,11 @@ window.mini = {
         );
       }
     };
-    if (step.delay) setTimeout(go, step.delay);
-    else go();
+    const times = () => {
+      for (let i = 0; i < (step.repeat ?? 1); i++) go();
+    };
+    if (step.delay) setTimeout(times, step.delay);
+    else times();
   },
 };
 
