@@ -1,7 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/**
+ * `@beckon/client/<entry>` for each entry of the client's package.json exports: its build file
+ * `./dist/<x>.js` read from `src/<x>.ts` (the script-tag bundle, `./dist/bundle/`, has no source of its own).
+ */
+function clientEntries() {
+  const exports: Record<string, string | { default: string }> = JSON.parse(
+    readFileSync(src('client/package.json'), 'utf8'),
+  ).exports;
+  return Object.entries(exports).flatMap(([subpath, target]) => {
+    const file = typeof target === 'string' ? target : target.default;
+    const source = /^\.\/dist\/(?!bundle\/)(.+)\.js$/.exec(file)?.[1];
+    if (subpath === '.' || !source) return [];
+    const find = new RegExp(`^@beckon/client/${subpath.slice(2)}$`);
+    return [{ find, replacement: src(`client/src/${source}.ts`) }];
+  });
+}
 
 /**
  * With BECKON_TEST_RESULTS set to a directory (as .ci/run does), each run also writes its results as JSON
@@ -21,6 +39,7 @@ export default defineConfig({
       { find: /^@beckon\/sdk$/, replacement: src('sdk/src/index.ts') },
       { find: /^@beckon\/server$/, replacement: src('server/src/index.ts') },
       { find: /^@beckon\/client$/, replacement: src('client/src/index.ts') },
+      ...clientEntries(),
     ],
   },
   test: {

@@ -35,10 +35,16 @@ export const startHelloWorld = () => startScript('bench/hello-world.js', 'hello 
 /** A raw `ws` relay in its own process (bench/ws-relay.js): the ceiling for a signal over a WebSocket. */
 export const startWsRelay = () => startScript('bench/ws-relay.js', 'ws relay');
 
-/** `beckon start` on a fresh data dir, logging at info like a real deployment (to /dev/null). */
+/** `beckon start` on a fresh data dir (without the demo), logging at info like a real deployment (to /dev/null). */
 export async function startBeckon() {
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));
-  const env = { ...process.env, BECKON_DATA_DIR: dataDir, BECKON_PORT: '0', BECKON_HOST: '127.0.0.1' };
+  const env = {
+    ...process.env,
+    BECKON_DATA_DIR: dataDir,
+    BECKON_PORT: '0',
+    BECKON_HOST: '127.0.0.1',
+    BECKON_DEMO: '0',
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(

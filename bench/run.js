@@ -11,10 +11,13 @@ console.log('\n## Send and inbox push');
 await sendBench();
 console.log('\n## Calling');
 await callsBench();
-console.log('\n## Call setup in Chromium');
-// In a network namespace holding only lo, as the browser tests: the media cannot take another interface.
-const callSetup = spawnSync('sh', ['scripts/in-loopback.sh', process.execPath, 'bench/call-setup.main.js'], {
-  stdio: 'inherit',
-});
-// A section that failed (no namespace, a crash) fails the run, not only its printout.
-if (callSetup.status !== 0) process.exitCode = callSetup.status ?? 1;
+
+/** A section run in a network namespace holding only lo, as the browser tests (media cannot leave it). */
+function inLoopback(title, script) {
+  console.log(`\n## ${title}`);
+  const run = spawnSync('sh', ['scripts/in-loopback.sh', process.execPath, script], { stdio: 'inherit' });
+  // A section that failed (no namespace, a crash) fails the run, not only its printout.
+  if (run.status !== 0) process.exitCode = run.status ?? 1;
+}
+inLoopback('Call setup in Chromium', 'bench/call-setup.main.js');
+inLoopback('The phone in Chromium', 'bench/phone.main.js');

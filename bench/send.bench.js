@@ -27,8 +27,11 @@ async function call(url, { method = 'GET', headers = {}, body } = {}) {
   return JSON.parse(text);
 }
 
-/** An app with a long-term template (it sends while active, so a grant serves a whole run) and N users. */
-async function setUp(beckon) {
+/**
+ * An app with a long-term template (it sends while active, so a grant serves a whole run) and `userCount`
+ * users (`bench<i>`, password 'bench password'), each signed in and subscribed.
+ */
+export async function setUp(beckon, userCount = USERS) {
   const B = beckon.url;
   const admin = { authorization: `Bearer ${beckon.adminToken}` };
   const app = await call(`${B}/admin/apps`, {
@@ -45,7 +48,7 @@ async function setUp(beckon) {
   });
   const template = added.priTmplId;
   const users = await Promise.all(
-    Array.from({ length: USERS }, async (_, i) => {
+    Array.from({ length: userCount }, async (_, i) => {
       const username = `bench${i}`;
       const password = 'bench password';
       await call(`${B}/api/accounts`, { method: 'POST', body: { username, password } });
@@ -63,7 +66,7 @@ async function setUp(beckon) {
         headers: auth,
         body: { tmplIds: [template], accepted: [template] },
       });
-      return { openid, session };
+      return { openid, session, username, password };
     }),
   );
   const sendUrl = `${B}/cgi-bin/message/subscribe/send?access_token=${token}`;

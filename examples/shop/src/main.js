@@ -5,6 +5,7 @@ import { startShop } from './shop.js';
 const config = configFromEnv();
 const shop = await startShop(config);
 console.log(`shop listening at ${shop.url} (Beckon at ${config.beckonUrl}, data in ${config.dataDir})`);
+console.log(`front end (register it with Beckon): ${shop.url}/  icon: ${shop.url}/icon.svg`);
 if (config.pushToken) console.log(`message push URL: ${shop.url}/push`);
 
 let stopping = false;

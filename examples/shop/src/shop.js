@@ -1,33 +1,12 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import {
-  createClient,
-  createLedgerMirror,
-  createPushReceiver,
-  MemoryLedgerStore,
-  RedisLedgerStore,
-  WeChatError,
-} from '@beckon/sdk';
+import { createClient, createLedgerMirror, createPushReceiver, WeChatError } from '@beckon/sdk';
+import { formatTime, reminderData, shippedData } from './cards.js';
+import { frontEnd } from './front-end.js';
 import { HttpError, readJsonBody, requireString, sendJson } from './http.js';
-import { jsonFile } from './json-file.js';
+import { openLedgerStore } from './ledger-store.js';
+import { orderRoutes } from './order-routes.js';
 import { ReminderSchedule } from './reminders.js';
-
-/** 订单发货提醒 (tid 1101, kidList [1,2,3,4,5]): order number, item, carrier, tracking number, shipped at. */
-const shippedData = ({ orderId, item, carrier, trackingNumber, at }) => ({
-  character_string1: { value: orderId },
-  thing2: { value: item },
-  thing3: { value: carrier },
-  character_string4: { value: trackingNumber },
-  time5: { value: at },
-});
-
-/** 预约到期提醒 (tid 1302, kidList [1,2,3,4]): service, time, place, tip. */
-const reminderData = ({ service, at, place, tip }) => ({
-  thing1: { value: service },
-  time2: { value: at },
-  thing3: { value: place },
-  thing4: { value: tip },
-});
 
 /** The largest time a `Date` holds, in ms since epoch (either side of it). */
 const MAX_TIME_MS = 8.64e15;
@@ -41,50 +20,10 @@ function decodePathSegment(segment) {
   }
 }
 
-/** `YYYY-MM-DD HH:mm` in the shop's time zone: a value the `time` keyword rule accepts. */
-const formatTime = (ms, timeZone) =>
-  new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(ms);
-
 /**
- * The ledger store: Redis when several shop processes share it; otherwise memory, saved to
- * `<dataDir>/ledger.json` after each change so counts survive a restart.
- */
-async function openLedgerStore(config) {
-  if (config.redisUrl) {
-    return {
-      store: new RedisLedgerStore({ redis: config.redisUrl, prefix: `shop:${config.appId}:ledger:` }),
-      flush: async () => {},
-    };
-  }
-  const file = jsonFile(join(config.dataDir, 'ledger.json'));
-  const saved = await file.read(undefined);
-  let pending;
-  const store = new MemoryLedgerStore({
-    ...(saved ? { restore: saved } : {}),
-    // Coalesced: many changes in one tick are one write.
-    onChange: () => {
-      pending ??= Promise.resolve().then(() => {
-        pending = undefined;
-        return file.write(store.snapshot());
-      });
-    },
-  });
-  const flush = async () => {
-    await pending;
-    await file.write(store.snapshot());
-  };
-  return { store, flush };
-}
-
-/**
- * Starts the shop backend. Routes:
+ * Starts the shop: its pages (`web/`, see front-end.js) and its backend. Routes:
+ * - `GET /catalogue`, `POST /login {code}`, `POST /orders {openid, itemId}`, `GET /orders?openid=`,
+ *   `GET /orders/:id?openid=`: what the pages call (order-routes.js)
  * - `POST /orders/:id/paid {openid, item?, carrier?, trackingNumber?}`: the order shipped → notify if granted
  * - `POST /bookings {openid, at, service, place, tip?}`: schedule the reminder for `at` (ISO time or ms)
  * - `GET /bookings/:id`: the reminder's state
@@ -101,7 +40,11 @@ export async function startShop(config, { log = console } = {}) {
     appSecret: config.appSecret,
     baseUrl: config.beckonUrl,
   });
-  const ledger = await openLedgerStore(config);
+  const ledger = await openLedgerStore({
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    redisPrefix: `shop:${config.appId}:ledger:`,
+  });
   const mirror = createLedgerMirror({ client, store: ledger.store });
   const receiver = config.pushToken
     ? createPushReceiver({
@@ -125,8 +68,12 @@ export async function startShop(config, { log = console } = {}) {
   });
   await reminders.load();
 
+  const shop = await orderRoutes({ config, timeZone, client, mirror, log });
+  const serveFrontEnd = frontEnd({ beckonUrl: config.beckonUrl });
+
   const counts = async (openid) => ({
     shipped: await mirror.count(openid, config.shippedTemplateId),
+    delivered: await mirror.count(openid, config.deliveredTemplateId),
     reminder: await mirror.count(openid, config.reminderTemplateId),
   });
 
@@ -202,8 +149,9 @@ export async function startShop(config, { log = console } = {}) {
     return [200, { openid, counts: await counts(openid) }];
   }
 
-  /** [method, path pattern, handler(match, req, res)]: the first match answers. */
+  /** [method, path pattern, handler(match, req, url)]: the first match answers. */
   const routes = [
+    ...shop.routes,
     [
       'POST',
       /^\/orders\/([A-Za-z0-9_-]{1,32})\/paid$/,
@@ -231,15 +179,17 @@ export async function startShop(config, { log = console } = {}) {
   ];
 
   async function route(req, res) {
-    const { pathname } = new URL(req.url ?? '/', 'http://shop');
+    const url = new URL(req.url ?? '/', 'http://shop');
+    const { pathname } = url;
     if (pathname === '/push') {
       if (!pushHandler) throw new HttpError(404, 'message push is not configured (PUSH_TOKEN)');
       return pushHandler(req, res);
     }
     for (const [method, pattern, handle] of routes) {
       const m = req.method === method ? pattern.exec(pathname) : null;
-      if (m) return sendJson(res, ...(await handle(m, req)));
+      if (m) return sendJson(res, ...(await handle(m, req, url)));
     }
+    if (await serveFrontEnd(req.method ?? 'GET', pathname, res)) return;
     throw new HttpError(404, 'not found');
   }
 
@@ -264,8 +214,10 @@ export async function startShop(config, { log = console } = {}) {
     url,
     mirror,
     reminders,
+    orders: shop.orders,
     async close() {
       await reminders.stop();
+      await shop.orders.stop();
       await new Promise((resolve) => server.close(resolve));
       server.closeAllConnections?.();
       await ledger.flush();

@@ -1,126 +1,33 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, expect, test } from 'vitest';
 import { PushDispatcher } from '../../../packages/server/src/events/dispatcher.js';
 import { signUpRecipient } from '../../../packages/server/src/messages/test-support/send.js';
-import {
-  ADMIN_TOKEN,
-  addLibraryTemplate,
-  testServer,
-} from '../../../packages/server/src/test-support/harness.js';
-import { startShop } from '../src/shop.js';
+import { ADMIN_TOKEN } from '../../../packages/server/src/test-support/harness.js';
+import { call, PUSH_AES_KEY, PUSH_TOKEN, useShopWorld, waitFor } from './support/world.js';
 
 /*
- * The shop as it runs next to `npm start`: a real Beckon server listening on 127.0.0.1 (with its push
- * dispatcher), the shop's HTTP server on another port, users who subscribe through Beckon's client API
- * and report the result to the shop as the mini program would.
+ * The shop's backend routes of its first version (orders paid, bookings, reports, the ledger, message
+ * push) against a real Beckon (support/world.js).
  */
 
-const PUSH_TOKEN = 'shopPushToken1';
-const PUSH_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-
-let s;
-let beckonUrl;
-let app;
-let shipped;
-let reminder;
-let dataDir;
+const world = useShopWorld();
 let dispatcher;
-const shops = [];
-
-beforeEach(async () => {
-  s = await testServer();
-  await s.app.listen({ host: '127.0.0.1', port: 0 });
-  beckonUrl = `http://127.0.0.1:${s.app.server.address().port}`;
-  app = await s.newApp();
-  shipped = await addLibraryTemplate(s, app, 1101, [1, 2, 3, 4, 5]);
-  reminder = await addLibraryTemplate(s, app, 1302, [1, 2, 3, 4]);
-  dataDir = mkdtempSync(join(tmpdir(), 'beckon-shop-'));
-});
 afterEach(async () => {
-  for (const shop of shops.splice(0)) await shop.close();
   await dispatcher?.stop();
   dispatcher = undefined;
-  await s.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function shop(options = {}) {
-  const started = await startShop(
-    {
-      beckonUrl,
-      appId: app.appid,
-      appSecret: app.secret,
-      pushToken: options.push ? PUSH_TOKEN : undefined,
-      pushAesKey: options.push ? PUSH_AES_KEY : undefined,
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      shippedTemplateId: shipped,
-      reminderTemplateId: reminder,
-      redisUrl: undefined,
-      reminderPollMs: 100,
-    },
-    { log: { info() {}, warn() {} } },
-  );
-  shops.push(started);
-  return started;
-}
-async function stop(started) {
-  shops.splice(shops.indexOf(started), 1);
-  await started.close();
-}
-
-async function call(base, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-/** The user answers the subscribe popup in Beckon's shell; the mini program posts the result to the shop. */
-async function subscribeAndReport(base, user, tmplIds, accepted) {
-  const res = await s.app.inject({
-    method: 'POST',
-    url: `/api/apps/${app.appid}/subscriptions`,
-    headers: { authorization: `Bearer ${user.token}` },
-    payload: { tmplIds, accepted },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  const report = await call(base, 'POST', '/subscriptions/report', {
-    openid: user.openid,
-    result: res.json(),
-  });
-  expect(report.status).toBe(200);
-  return report.body.counts;
-}
-const inbox = async (user) => s.ctx.store.messages.inbox(user.userId, 100);
-const platformCount = async (user, tmpl) =>
-  (await s.ctx.store.consent.grants(app.appid, user.userId, [tmpl]))[0]?.remaining ?? 0;
-
-async function waitFor(what, check, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 test('an order paid: the card reaches the user who granted it; pushed events keep the ledger equal to Beckon’s', async () => {
   // The mirror compares a change event's CreateTime (Beckon's clock) with the time of the latest accept the
   // shop heard of (its own clock): run Beckon's test clock, which otherwise stands at 2026-01-01, at now.
-  s.clock.set(Date.now());
-  const running = await shop({ push: true });
+  world.s.clock.set(Date.now());
+  const running = await world.shop({ push: true });
   // Message push to the shop in secure mode, as `beckon app push` sets it (the URL check goes to the shop).
-  const push = await s.app.inject({
+  const push = await world.s.app.inject({
     method: 'PUT',
-    url: `/admin/apps/${app.appid}/push`,
+    url: `/admin/apps/${world.app.appid}/push`,
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     payload: {
       url: `${running.url}/push`,
@@ -131,21 +38,24 @@ test('an order paid: the card reaches the user who granted it; pushed events kee
     },
   });
   expect(push.statusCode, push.body).toBe(200);
-  dispatcher = new PushDispatcher(s.ctx, { pollMs: 20 }).start();
+  dispatcher = new PushDispatcher(world.s.ctx, { pollMs: 20 }).start();
   const delivered = async (n) => {
-    const res = await s.app.inject({
+    const res = await world.s.app.inject({
       method: 'GET',
-      url: `/admin/apps/${app.appid}/push/deliveries?status=delivered&limit=100`,
+      url: `/admin/apps/${world.app.appid}/push/deliveries?status=delivered&limit=100`,
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     return res.json().deliveries.length >= n;
   };
 
-  const alice = await signUpRecipient(s, app, 'alice');
-  const bob = await signUpRecipient(s, app, 'bob');
+  const alice = await signUpRecipient(world.s, world.app, 'alice');
+  const bob = await signUpRecipient(world.s, world.app, 'bob');
   // The client's report and the popup event tell of the same accept: counted once.
-  expect(await subscribeAndReport(running.url, alice, [shipped], [shipped])).toEqual({
+  expect(
+    await world.subscribeAndReport(running.url, alice, [world.templates.shipped], [world.templates.shipped]),
+  ).toEqual({
     shipped: 1,
+    delivered: 0,
     reminder: 0,
   });
   await waitFor('the popup event', () => delivered(1));
@@ -161,7 +71,7 @@ test('an order paid: the card reaches the user who granted it; pushed events kee
     notified: true,
     msgid: expect.stringMatching(/^\d+$/),
   });
-  const cards = await inbox(alice);
+  const cards = await world.inbox(alice);
   expect(cards).toHaveLength(1);
   expect(cards[0]).toMatchObject({
     title: '订单发货提醒',
@@ -175,22 +85,22 @@ test('an order paid: the card reaches the user who granted it; pushed events kee
   expect(again.body).toMatchObject({ notified: false });
   const never = await call(running.url, 'POST', '/orders/B2001/paid', { openid: bob.openid });
   expect(never.body).toMatchObject({ notified: false });
-  expect(await inbox(alice)).toHaveLength(1);
-  expect(await inbox(bob)).toHaveLength(0);
+  expect(await world.inbox(alice)).toHaveLength(1);
+  expect(await world.inbox(bob)).toHaveLength(0);
 
   // The sent event arrives after the answer already spent it: still 0, like Beckon.
   await waitFor('the sent event', () => delivered(2));
   expect((await call(running.url, 'GET', `/ledger/${alice.openid}`)).body.counts.shipped).toBe(0);
-  expect(await platformCount(alice, shipped)).toBe(0);
+  expect(await world.platformCount(alice, world.templates.shipped)).toBe(0);
 
   // The user turns the template off after a new accept: the change event zeroes the shop's count.
-  await subscribeAndReport(running.url, alice, [shipped], [shipped]);
-  s.clock.set(Date.now());
-  const off = await s.app.inject({
+  await world.subscribeAndReport(running.url, alice, [world.templates.shipped], [world.templates.shipped]);
+  world.s.clock.set(Date.now());
+  const off = await world.s.app.inject({
     method: 'PUT',
-    url: `/api/apps/${app.appid}/settings`,
+    url: `/api/apps/${world.app.appid}/settings`,
     headers: { authorization: `Bearer ${alice.token}` },
-    payload: { itemSettings: { [shipped]: 'reject' } },
+    payload: { itemSettings: { [world.templates.shipped]: 'reject' } },
   });
   expect(off.statusCode, off.body).toBe(200);
   await waitFor('the change event', () => delivered(4));
@@ -207,9 +117,9 @@ test('an order paid: the card reaches the user who granted it; pushed events kee
 });
 
 test('a booking due while the shop is stopped is sent when it starts again; the schedule file is intact', async () => {
-  let running = await shop();
-  const alice = await signUpRecipient(s, app, 'alice');
-  await subscribeAndReport(running.url, alice, [reminder], [reminder]);
+  let running = await world.shop();
+  const alice = await signUpRecipient(world.s, world.app, 'alice');
+  await world.subscribeAndReport(running.url, alice, [world.templates.reminder], [world.templates.reminder]);
 
   const at = Date.now() + 1500;
   const booked = await call(running.url, 'POST', '/bookings', {
@@ -253,19 +163,19 @@ test('a booking due while the shop is stopped is sent when it starts again; the 
   });
   expect(forged.body).toEqual({
     openid: alice.openid,
-    counts: { shipped: 0, reminder: 1 },
+    counts: { shipped: 0, delivered: 0, reminder: 1 },
     ignored: ['forged1'],
   });
 
-  await stop(running);
+  await world.stop(running);
   await sleep(at - Date.now() + 300);
-  expect(await inbox(alice)).toHaveLength(0);
-  const file = JSON.parse(readFileSync(join(dataDir, 'reminders.json'), 'utf8'));
+  expect(await world.inbox(alice)).toHaveLength(0);
+  const file = JSON.parse(readFileSync(join(world.dataDir, 'reminders.json'), 'utf8'));
   expect(file.reminders).toEqual([expect.objectContaining({ id, status: 'pending', attempts: 0 })]);
 
-  running = await shop();
+  running = await world.shop();
   // Sent during start, before the shop answers anything.
-  const cards = await inbox(alice);
+  const cards = await world.inbox(alice);
   expect(cards).toHaveLength(1);
   expect(cards[0]).toMatchObject({ title: '预约到期提醒' });
   expect(cards[0].rows.map((r) => r.value)).toEqual(expect.arrayContaining(['剪发', '人民路店']));
@@ -273,7 +183,7 @@ test('a booking due while the shop is stopped is sent when it starts again; the 
   expect(state.body).toMatchObject({ status: 'sent', attempts: 1, msgid: cards[0].msgid.toString() });
   // The grant survived the restart and was spent once: the shop's count and Beckon's are 0.
   expect((await call(running.url, 'GET', `/ledger/${alice.openid}`)).body.counts.reminder).toBe(0);
-  expect(await platformCount(alice, reminder)).toBe(0);
+  expect(await world.platformCount(alice, world.templates.reminder)).toBe(0);
 
   // A booking without a grant is taken but has no reminder.
   const ungranted = await call(running.url, 'POST', '/bookings', {

@@ -9,13 +9,14 @@ import {
 } from '@beckon/protocol/calls';
 import { Errors } from '@beckon/protocol/errors';
 import { type CallStatus, CurrentCall } from './call.js';
+import { CALL_SOCKET_RETRIES, CallSession, type CallSessionEvents } from './call-session.js';
 import { CallState, type SwitchMessage } from './call-state.js';
 import { supportsWebRTC } from './devices.js';
 import { Emitter } from './emitter.js';
 import { CallingError } from './errors.js';
 import type { MediaPlane } from './media/plane.js';
 import { invalidArgument, MediaControls } from './media-controls.js';
-import { Signaling, socketUrl } from './signaling.js';
+import { BeckonSocket } from './socket/index.js';
 
 export interface TRTCCallingOptions {
   SDKAppID: number;
@@ -23,6 +24,11 @@ export interface TRTCCallingOptions {
   server?: string;
   /** Accepted for compatibility with Tencent's options; Beckon has no TIM instance to share. */
   tim?: unknown;
+  /**
+   * Beckon's own: a socket to share (the phone's, opened with the platform session, which carries its inbox
+   * too) instead of one opened for calling alone. `logout()` then leaves it open; `server` is not used.
+   */
+  socket?: BeckonSocket;
 }
 
 /**
@@ -50,7 +56,7 @@ export class TRTCCalling {
     tellMedia: (state) => this.tellMedia(state),
     reported: (err) => this.reported(err),
   });
-  private signaling: Signaling | undefined;
+  private signaling: CallSession | undefined;
   private userID: string | undefined;
   private readonly state: CallState = new CallState({
     media: this.media,
@@ -93,7 +99,9 @@ export class TRTCCalling {
     if (!userID) throw this.fail(TRTC_CALLING_ERROR.NO_IDENTIFIER, 'userID is missing');
     if (!userSig) throw this.fail(TRTC_CALLING_ERROR.NO_USER_SIG, 'userSig is missing');
     if (this.signaling) await this.logout();
-    const signaling = new Signaling(socketUrl(this.options.server), {
+    const shared = this.options.socket;
+    const socket = shared ?? new BeckonSocket({ server: this.options.server, retries: CALL_SOCKET_RETRIES });
+    const events: CallSessionEvents = {
       signal: (signal) => this.state.onSignal(signal),
       reconnected: (resumed) => {
         if (!resumed) this.state.endLocally();
@@ -105,7 +113,8 @@ export class TRTCCalling {
           this.emitter.emit(TRTC_CALLING_EVENT.KICKED_OUT, { reason: 'multipleAccount' });
         if (reason === 'gone') this.fail(TRTC_CALLING_ERROR.NO_NETWORK, 'lost the connection to the server');
       },
-    });
+    };
+    const signaling = new CallSession(socket, events, !shared);
     this.signaling = signaling;
     try {
       await signaling.open({ sdkAppId, userId: userID, userSig });
@@ -371,7 +380,7 @@ export class TRTCCalling {
     return this.request('call.relay', { callId: call.callId, toUserID, data });
   }
 
-  private request: Signaling['request'] = (type, fields) => {
+  private request: CallSession['request'] = (type, fields) => {
     if (!this.signaling)
       return Promise.reject(this.fail(TRTC_CALLING_ERROR.USER_NOT_LOGGED_IN, 'log in first'));
     return this.signaling.request(type, fields);

@@ -26,3 +26,25 @@ test('@beckon/client is the ESM build; @beckon/client/trtc-calling.js is the scr
   });
   expect(JSON.parse(out)).toEqual({ esm: 'onInvited', global: 'onInvited' });
 });
+
+test('the subpaths load from the build: socket, inbox, platform', () => {
+  const script = `
+    const socket = await import('@beckon/client/socket');
+    const inbox = await import('@beckon/client/inbox');
+    const platform = await import('@beckon/client/platform');
+    console.log(JSON.stringify({
+      socket: typeof socket.BeckonSocket,
+      inbox: typeof inbox.Inbox,
+      platform: [typeof platform.PlatformHttp, typeof platform.PlatformError],
+    }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  expect(JSON.parse(out)).toEqual({
+    socket: 'function',
+    inbox: 'function',
+    platform: ['function', 'function'],
+  });
+});

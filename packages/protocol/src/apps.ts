@@ -25,7 +25,8 @@ export interface AppView {
   icon: string | null;
   /**
    * Where the app's pages are served (an http(s) URL; its origin is the only one the phone's shell takes
-   * wx calls from for this app), or null: the app has no pages and the phone does not list it.
+   * wx calls from for this app), or null: the app has no pages; the catalogue still lists it (its cards
+   * need its name and icon) but the phone's home does not.
    */
   frontend: string | null;
   createdAt: string;

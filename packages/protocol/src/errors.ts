@@ -121,6 +121,12 @@ export const Errors = {
    * kick the newer device in turn (the client hears KICKED_OUT instead).
    */
   CALL_SESSION_KICKED: def(94005, 'this session was kicked out by a later login', 401),
+
+  // Beckon: mini games (games.ts). Their client routes answer these in the default shape (not the wx API's).
+  /** A mini game's API (system messages, cloud storage, interactions, game updates) asked of a mini program. */
+  MINI_GAME_ONLY: def(95001, 'only mini games have this API', 403),
+  /** `modifyFriendInteractiveStorage`'s toUser is not the openid of a friend who plays this game. */
+  NOT_A_PLAYING_FRIEND: def(95002, 'toUser is not the openid of a friend of yours who plays this game', 404),
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorName = keyof typeof Errors;

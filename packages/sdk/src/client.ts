@@ -110,7 +110,7 @@ export interface WeChatClient {
  * A client for one app. The same code runs against WeChat (the default base URL) and against Beckon.
  *
  * @example
- * const client = createClient({ appId: 'wx…', appSecret: '…', baseUrl: 'http://127.0.0.1:8080' });
+ * const client = createClient({ appId: 'wx…', appSecret: '…', baseUrl: 'http://127.0.0.1:8720' });
  * const msgid = await client.subscribe.send({ touser, template_id, data: { thing1: { value: '已发货' } } });
  */
 export function createClient(options: ClientOptions): WeChatClient {

@@ -20,16 +20,22 @@ import {
   type PushMode,
   USERSIG_MAX_EXPIRE_SECONDS,
 } from '@beckon/protocol';
-import { type AppAdmin, openAppAdmin } from './cli/app-admin.js';
+import { type AppAdmin, adminFor } from './cli/app-admin.js';
+import { GAME_USAGE, gameCommand } from './cli/game-command.js';
 import { configFromEnv } from './config.js';
 import { start } from './start.js';
 
 const USAGE = `Usage: beckon <command>
 
-  start                                  start the server (BECKON_HOST, BECKON_PORT, BECKON_DATA_DIR, BECKON_ADMIN_TOKEN)
-  app create --name NAME --type miniprogram|minigame [--owner OWNER]
+  start                                  start the server (BECKON_HOST, BECKON_PORT, BECKON_DATA_DIR, BECKON_ADMIN_TOKEN);
+                                         a fresh data dir on loopback gets the demo (BECKON_DEMO=0: none)
+  app create --name NAME --type miniprogram|minigame [--owner OWNER] [--frontend URL] [--icon URL]
   app list
   app show APPID
+  app rename APPID NAME
+  app frontend APPID URL | --off         where the app's pages are served (http or https; the phone lists
+                                         only apps with a front end and opens page paths under it)
+  app icon APPID URL | --off             the icon the phone shows (an http or https image URL)
   app reset-secret APPID
   app reset-rtc-key APPID                a new RTC secret key (userSigs signed with the old one stop working)
   app ban APPID | app unban APPID        ban or unban the app's subscribe-message capability
@@ -45,11 +51,12 @@ const USAGE = `Usage: beckon <command>
   app calls APPID [--multi-device on|off]
                                          show or set the app's calling options; multi-device on: all of a
                                          user's sessions ring (off, the default: a later login kicks the earlier)
+${GAME_USAGE}
   usersig --app SDKAPPID --user USERID [--expire SECONDS]
                                          a userSig for development (the last line of the output); USERID:
                                          1 to 32 letters, digits, - or _; expire default 180 days
 
-Options for app and usersig commands:
+Options for app, game and usersig commands:
   --json            print JSON
   --data-dir DIR    the data dir (default: BECKON_DATA_DIR or ./data)
   --server URL      talk to this running server's admin API (default: the server running on the data dir, if any)
@@ -65,6 +72,8 @@ function printApp(app: AppView): void {
     ['type', app.type],
     ['original id', app.originalId],
     ['owner', app.owner],
+    ['frontend', app.frontend ?? '(none: the phone does not list the app)'],
+    ['icon', app.icon ?? '(none: the phone shows the name’s first letter)'],
     ['subscribe', app.subscribeBanned ? 'banned' : 'allowed'],
     ['pages', app.pages.length ? app.pages.join(', ') : '(none declared: any page is accepted)'],
     [
@@ -172,6 +181,17 @@ async function pushCommand(
   });
 }
 
+/** `app rename`, `app frontend` and `app icon`: one field of the app's patch. */
+function appPatch(sub: 'rename' | 'frontend' | 'icon', rest: string[], off: boolean | undefined) {
+  if (sub === 'rename') {
+    if (!rest.length) throw new Error('app rename needs APPID NAME');
+    return { name: rest.join(' ') };
+  }
+  if (off && rest.length) throw new Error(`app ${sub} takes a URL or --off, not both`);
+  if (!off && rest.length !== 1) throw new Error(`app ${sub} needs APPID URL (or APPID --off)`);
+  return { [sub]: off ? null : rest[0] };
+}
+
 /** `N` (a whole number, 0 stops sending) or `default`. */
 function parseSendCap(arg: string | undefined): number | null {
   if (arg === 'default') return null;
@@ -188,6 +208,8 @@ async function appCommand(args: string[]): Promise<void> {
       name: { type: 'string' },
       type: { type: 'string' },
       owner: { type: 'string' },
+      frontend: { type: 'string' },
+      icon: { type: 'string' },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       server: { type: 'string' },
@@ -233,6 +255,8 @@ async function appCommand(args: string[]): Promise<void> {
           name: values.name,
           type: values.type as AppType,
           ...(values.owner ? { owner: values.owner } : {}),
+          ...(values.frontend !== undefined ? { frontend: values.frontend } : {}),
+          ...(values.icon !== undefined ? { icon: values.icon } : {}),
         });
         break;
       }
@@ -241,6 +265,11 @@ async function appCommand(args: string[]): Promise<void> {
         break;
       case 'show':
         result = await admin.show(needAppid());
+        break;
+      case 'rename':
+      case 'frontend':
+      case 'icon':
+        result = await admin.update(needAppid(), appPatch(sub, rest, values.off));
         break;
       case 'reset-secret':
         result = await admin.resetSecret(needAppid());
@@ -269,14 +298,6 @@ async function appCommand(args: string[]): Promise<void> {
   } finally {
     await admin.close();
   }
-}
-
-/** Common options of the commands that talk to the admin API or the data dir. */
-function adminFor(values: { 'data-dir'?: string | undefined; server?: string | undefined }): AppAdmin {
-  const config = configFromEnv(
-    values['data-dir'] ? { ...process.env, BECKON_DATA_DIR: values['data-dir'] } : process.env,
-  );
-  return openAppAdmin(config, values.server);
 }
 
 /** `beckon usersig`: the sig goes on the last line, so `| tail -n 1` gets it. */
@@ -336,6 +357,8 @@ async function main(argv: string[]): Promise<void> {
       return appCommand(args);
     case 'usersig':
       return userSigCommand(args);
+    case 'game':
+      return gameCommand(args);
     case undefined:
     case 'help':
     case '--help':

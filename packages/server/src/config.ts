@@ -13,6 +13,14 @@ export interface Config {
   limits: Limits;
   /** ICE servers handed to calling clients (BECKON_ICE_SERVERS, BECKON_TURN_*; see calls/ice.ts). */
   ice: IceConfig;
+  /** The first minute's demo (demo/): wanted unless BECKON_DEMO=0; it also needs loopback and a fresh dir. */
+  demo: DemoConfig;
+}
+
+export interface DemoConfig {
+  enabled: boolean;
+  /** Where the sample apps are (BECKON_DEMO_SAMPLES); by default the repository's `examples/`. */
+  samplesDir: string | undefined;
 }
 
 /** Quotas of spec §1; lowered in tests to make the limit codes reachable. */
@@ -53,5 +61,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     limits: { ...defaultLimits },
     ice: iceConfigFromEnv(env),
+    demo: {
+      enabled: env.BECKON_DEMO !== '0',
+      samplesDir: env.BECKON_DEMO_SAMPLES ? resolve(env.BECKON_DEMO_SAMPLES) : undefined,
+    },
   };
 }

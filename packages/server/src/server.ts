@@ -2,12 +2,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAccountClientRoutes } from './accounts/client-routes.js';
 import { registerLoginRoutes } from './accounts/login-routes.js';
 import { registerAppAdminRoutes } from './apps/admin-routes.js';
+import { registerAppClientRoutes } from './apps/client-routes.js';
 import { registerTokenRoutes } from './apps/token-routes.js';
 import { registerCallAdminRoutes } from './calls/admin-routes.js';
 import { registerCallRecordRoutes } from './calls/record-routes.js';
 import { registerConsentRoutes } from './consent/routes.js';
 import type { Context } from './context.js';
 import { registerPushAdminRoutes } from './events/admin-routes.js';
+import { registerFriendClientRoutes } from './friends/client-routes.js';
+import { registerGameAdminRoutes } from './games/admin-routes.js';
+import { registerGameClientRoutes } from './games/client-routes.js';
+import { registerGameOpenRoutes } from './games/open-routes.js';
 import { type GatewayOptions, registerGateway } from './gateway/gateway.js';
 import { requireAccessToken } from './http/access-token.js';
 import { requireAdmin } from './http/admin-auth.js';
@@ -62,13 +67,17 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     registerTemplateRoutes(business, ctx);
     registerSendRoutes(business, ctx);
     registerCallRecordRoutes(business, ctx);
+    registerGameOpenRoutes(business, ctx);
   });
 
   // Client API for the platform shell: JSON, HTTP statuses from the registry, session bearer tokens.
   await app.register(async (client) => {
     registerAccountClientRoutes(client, ctx);
+    registerFriendClientRoutes(client, ctx);
+    registerAppClientRoutes(client, ctx);
     registerConsentRoutes(client, ctx);
     registerInboxRoutes(client, ctx);
+    registerGameClientRoutes(client, ctx);
   });
 
   await app.register(async (admin) => {
@@ -76,6 +85,7 @@ export async function buildServer(ctx: Context, options: ServerOptions): Promise
     registerAppAdminRoutes(admin, ctx);
     registerPushAdminRoutes(admin, ctx);
     registerCallAdminRoutes(admin, ctx);
+    registerGameAdminRoutes(admin, ctx);
   });
 
   // The WebSocket /ws (inbox push, call signaling), on the same HTTP server: upgrades never reach the routes.

@@ -100,13 +100,18 @@ describe('beckon CLI', () => {
     expect(file).toEqual({ url: server.url, pid: server.child.pid });
   });
 
-  test('GET / answers JSON for scripts and HTML for browsers', async () => {
-    const json = await fetch(`${server!.url}/`);
-    expect(json.status).toBe(200);
-    expect(await json.json()).toMatchObject({ status: 'ok' });
+  test('GET /health and GET / asking for JSON answer the status; a browser gets the phone', async () => {
+    for (const [path, headers] of [
+      ['/health', {}],
+      ['/', { accept: 'application/json' }],
+    ] as const) {
+      const json = await fetch(`${server!.url}${path}`, { headers });
+      expect(json.status).toBe(200);
+      expect(await json.json()).toMatchObject({ status: 'ok' });
+    }
     const html = await fetch(`${server!.url}/`, { headers: { accept: 'text/html' } });
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await html.text()).toContain('Beckon is running');
+    expect(await html.text()).toContain('<title>Beckon</title>');
   });
 
   test('app list and app create go through the running server', async () => {
@@ -155,6 +160,39 @@ describe('beckon CLI', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`secret       ${reset.secret}`);
     expect(human.stdout).toContain('pages        pages/index/index, pages/order/detail');
+  });
+
+  test('frontend, icon and rename through the server; app show prints them', async () => {
+    const fronted = await beckonJson('app', 'frontend', first.appid, 'http://127.0.0.1:9/shop');
+    expect(fronted.frontend).toBe('http://127.0.0.1:9/shop/');
+    await eventually(() => requestLog(server!, 'PATCH', `/admin/apps/${first.appid}`).length === 1);
+    expect(await beckonJson('app', 'icon', first.appid, 'https://cdn.example/shop.png')).toMatchObject({
+      icon: 'https://cdn.example/shop.png',
+      frontend: 'http://127.0.0.1:9/shop/',
+    });
+    const renamed = await beckonJson('app', 'rename', first.appid, 'Corner', 'Shop');
+    expect(renamed).toMatchObject({ name: 'Corner Shop', icon: 'https://cdn.example/shop.png' });
+    expect(renamed).not.toHaveProperty('secret');
+
+    const human = await beckon('app', 'show', first.appid);
+    expect(human.stdout).toContain('name         Corner Shop');
+    expect(human.stdout).toContain('frontend     http://127.0.0.1:9/shop/');
+    expect(human.stdout).toContain('icon         https://cdn.example/shop.png');
+
+    const query = await beckon('app', 'frontend', first.appid, 'https://shop.example/?x=1');
+    expect(query.code).toBe(1);
+    expect(query.stderr).toMatch(/^beckon: invalid request: frontend must have no query .*\(errcode 91000\)/);
+    const noUrl = await beckon('app', 'icon', first.appid);
+    expect(noUrl.code).toBe(1);
+    expect(noUrl.stderr).toMatch(/^beckon: app icon needs APPID URL \(or APPID --off\)/);
+    const both = await beckon('app', 'icon', first.appid, 'https://a.example/i.png', '--off');
+    expect(both.stderr).toMatch(/^beckon: app icon takes a URL or --off, not both/);
+    // The refused commands changed nothing.
+    expect(await beckonJson('app', 'show', first.appid)).toMatchObject({
+      name: 'Corner Shop',
+      icon: 'https://cdn.example/shop.png',
+      frontend: 'http://127.0.0.1:9/shop/',
+    });
   });
 
   test('reset-rtc-key and usersig through the server; app show prints the SDKAppID and the key', async () => {
@@ -275,6 +313,61 @@ describe('beckon CLI', () => {
   });
 });
 
+describe('a stopped server: front end, icon and name straight to the data dir', () => {
+  const stopped = operator('beckon-cli-frontend-');
+  afterAll(() => rmSync(stopped.dataDir, { recursive: true, force: true }));
+
+  test('create with --frontend and --icon, then --off and rename', async () => {
+    const app = await stopped.beckonJson<{ appid: string; frontend: string | null; icon: string | null }>(
+      'app',
+      'create',
+      '--name',
+      'Jump',
+      '--type',
+      'minigame',
+      '--frontend',
+      'https://game.example/jump',
+      '--icon',
+      'https://game.example/icon.png',
+    );
+    expect(app).toMatchObject({
+      frontend: 'https://game.example/jump/',
+      icon: 'https://game.example/icon.png',
+    });
+    expect(existsSync(join(stopped.dataDir, 'server.json'))).toBe(false);
+
+    expect(await stopped.beckonJson('app', 'frontend', app.appid, '--off')).toMatchObject({
+      frontend: null,
+      icon: 'https://game.example/icon.png',
+    });
+    expect(await stopped.beckonJson('app', 'icon', app.appid, '--off')).toMatchObject({ icon: null });
+    expect(await stopped.beckonJson('app', 'rename', app.appid, 'Jump Jump')).toMatchObject({
+      name: 'Jump Jump',
+    });
+    const human = await stopped.beckon('app', 'show', app.appid);
+    expect(human.stdout).toContain('frontend     (none: the phone does not list the app)');
+    expect(human.stdout).toContain('icon         (none');
+
+    const bad = await stopped.beckon(
+      'app',
+      'create',
+      '--name',
+      'X',
+      '--type',
+      'minigame',
+      '--icon',
+      'ftp://x/i',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^beckon: invalid request: icon must be an http or https URL/);
+    const credentials = await stopped.beckon('app', 'frontend', app.appid, 'https://me:pw@game.example/');
+    expect(credentials.stderr).toMatch(
+      /^beckon: invalid request: frontend must not hold a username or password/,
+    );
+    expect((await stopped.beckonJson<unknown[]>('app', 'list')).length).toBe(1);
+  });
+});
+
 describe('a data dir from before calling (migration 6)', () => {
   const old = operator('beckon-cli-v5-');
   afterAll(() => rmSync(old.dataDir, { recursive: true, force: true }));
@@ -303,7 +396,8 @@ describe('a data dir from before calling (migration 6)', () => {
       sdkAppId: number;
       rtcSecretKey: string;
     };
-    expect(app).toMatchObject({ name: 'Old shop', secret: 'a'.repeat(32) });
+    // Later migrations ran too: no icon or front end yet.
+    expect(app).toMatchObject({ name: 'Old shop', secret: 'a'.repeat(32), icon: null, frontend: null });
     expect(isSdkAppId(app.sdkAppId)).toBe(true);
     expect(app.rtcSecretKey).toMatch(RTC_SECRET_KEY_PATTERN);
     const sig = lastLine(await old.beckon('usersig', '--app', String(app.sdkAppId), '--user', 'eve'));

@@ -1,7 +1,6 @@
 import type {
   FriendCloudStorage,
   FriendInteraction,
-  KVData,
   SettingResult,
   SubscribeDecision,
   SubscribeDialog,
@@ -49,12 +48,13 @@ export class AppApi {
     return this.http.request('POST', `${this.base}/system-subscriptions`, decision);
   }
 
-  setCloudStorage(KVDataList: KVData[]): Promise<unknown> {
-    return this.http.request('POST', `${this.base}/cloud-storage`, { KVDataList });
+  setCloudStorage(KVDataList: unknown): Promise<unknown> {
+    return this.http.request('PUT', `${this.base}/cloud-storage`, { KVDataList });
   }
 
   friendCloudStorage(keyList: string[]): Promise<FriendCloudStorage> {
-    return this.http.request('POST', `${this.base}/friend-cloud-storage`, { keyList });
+    const query = new URLSearchParams({ keyList: keyList.join(',') });
+    return this.http.request('GET', `${this.base}/friend-cloud-storage?${query}`);
   }
 
   interact(interaction: FriendInteraction): Promise<unknown> {

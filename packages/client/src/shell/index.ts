@@ -3,7 +3,6 @@
  * No UI of its own: the phone draws every dialog through the ShellUi callbacks.
  */
 
-export { PlatformError, PlatformHttp, type PlatformHttpOptions } from '../platform/http.js';
 export { FRAME_SANDBOX, ShellError } from './running-app.js';
 export { Shell, type ShellOptions } from './shell.js';
 export type { RunningAppState, ShellPage, ShellState, StateListener } from './state.js';

@@ -1,4 +1,4 @@
-import type { AppListing, DialogTemplate, SysMsgType } from '@beckon/protocol';
+import type { AppListing, DialogTemplate, SysMsgType, SystemDialogType } from '@beckon/protocol';
 
 /**
  * What the shell asks the embedding app (the phone) to draw. Every dialog is the phone's, drawn in its own
@@ -51,8 +51,11 @@ export interface SubscribeDialogAnswer {
 
 export interface SystemSubscribeDialogRequest {
   app: AppListing;
-  /** The types to ask about (those accepted before are answered without asking). */
-  types: SysMsgType[];
+  /**
+   * The types to ask about, with their English names (SYS_MSG_TYPE_NAMES has the Chinese ones); those
+   * settled before (accepted, or switched off in settings) are answered without asking.
+   */
+  types: SystemDialogType[];
 }
 
 /** The types switched on; every other asked one is rejected ("Cancel" is `accepted: []`). */
@@ -96,8 +99,8 @@ export interface ActionSheetRequest {
 
 export interface FriendInteractionRequest {
   app: AppListing;
-  /** The friend as the game knows them, or null when the game's friend list does not name them. */
-  friend: { openid: string; nickname: string; avatarUrl: string } | null;
+  /** The friend as the game knows them: their openid in it, their name on the platform. */
+  friend: { openid: string; nickname: string; avatarUrl: string };
   /** What the interaction says (at most 20 characters), '' when the game gave none. */
   title: string;
   imageUrl: string;

@@ -2,7 +2,8 @@
 // drawn as plain DOM (text only, never HTML), so the tests click what a person would. Each request the UI
 // got is kept in `host.requests` for the tests to read.
 import type { AppListing } from '@beckon/protocol';
-import { PlatformHttp, Shell, type ShellUi } from '../../src/shell/index.js';
+import { PlatformHttp } from '../../src/platform/index.js';
+import { Shell, type ShellUi } from '../../src/shell/index.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -86,10 +87,10 @@ const ui: ShellUi = {
     return dialog('Subscribe to system messages', signal, (box, answer) => {
       box.append(el('h2', request.app.name));
       const switches = request.types.map((type) => {
-        const cb = el('input', '', { type: 'checkbox', 'data-type': type });
+        const cb = el('input', '', { type: 'checkbox', 'data-type': type.msgType });
         cb.checked = true;
         const row = el('label', '');
-        row.append(cb, el('span', ` ${type}`));
+        row.append(cb, el('span', ` ${type.name}`));
         box.append(row);
         return cb;
       });
@@ -131,7 +132,7 @@ const ui: ShellUi = {
     return dialog('Friend interaction', signal, (box, answer) => {
       box.append(
         el('h2', request.app.name),
-        el('p', `${request.title || 'Interact'} with ${request.friend?.nickname ?? 'a friend'}?`),
+        el('p', `${request.title || 'Interact'} with ${request.friend.nickname}?`),
       );
       buttons(box, [
         ['Cancel', () => answer(false)],

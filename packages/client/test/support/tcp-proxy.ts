@@ -41,6 +41,10 @@ export async function tcpProxy(targetPort: number) {
       refusingUntil = Date.now() + ms;
       this.cut();
     },
+    /** Takes new connections again before a `refuse` runs out. */
+    allow(): void {
+      refusingUntil = 0;
+    },
     freeze(): void {
       frozen = true;
     },

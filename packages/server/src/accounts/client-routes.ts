@@ -12,7 +12,7 @@ import type { Context } from '../context.js';
 import { requireSession } from '../http/session-auth.js';
 import { issueLoginCode } from './login-codes.js';
 import { signIn, signOut } from './sessions.js';
-import { register, toUserView } from './users.js';
+import { findUser, register, toUserView } from './users.js';
 
 // Lengths are checked by the service with readable messages; the schema only bounds the work per request.
 const text = { type: 'string', maxLength: 1024 } as const;
@@ -74,6 +74,24 @@ export function registerAccountClientRoutes(client: FastifyInstance, ctx: Contex
       { schema: noQuery },
       async (request): Promise<{ user: UserView }> => ({
         user: toUserView(request.user),
+      }),
+    );
+
+    // Looking a person up to call or befriend: the public view only, by username in any letter case.
+    signedIn.get<{ Params: { username: string } }>(
+      '/api/users/:username',
+      {
+        schema: {
+          params: {
+            type: 'object',
+            required: ['username'],
+            properties: { username: { type: 'string', maxLength: 64 } },
+          },
+          querystring: { type: 'object' },
+        },
+      },
+      async (request): Promise<{ user: UserView }> => ({
+        user: toUserView(await findUser(ctx, request.params.username)),
       }),
     );
 

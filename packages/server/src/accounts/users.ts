@@ -51,3 +51,10 @@ export async function register(ctx: Context, input: RegisterRequest): Promise<Us
 export async function getUser(ctx: Context, id: string): Promise<UserRecord | undefined> {
   return ctx.store.accounts.getUser(id);
 }
+
+/** The user named `username` in any letter case; 91001 naming it when there is none. */
+export async function findUser(ctx: Context, username: string): Promise<UserRecord> {
+  const user = await ctx.store.accounts.getUserByName(username);
+  if (!user) throw ApiError.because(Errors.NOT_FOUND, `no user named ${username}`);
+  return user;
+}

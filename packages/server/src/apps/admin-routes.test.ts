@@ -16,7 +16,12 @@ beforeEach(async () => {
 });
 afterEach(() => s.close());
 
-function admin(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, token = ADMIN_TOKEN) {
+function admin(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  url: string,
+  payload?: unknown,
+  token = ADMIN_TOKEN,
+) {
   return s.app.inject({
     method,
     url,
@@ -58,7 +63,7 @@ function tokenCall(appid: string, secret: string) {
 describe('admin auth', () => {
   test('a missing or wrong bearer token is 401 91002 on every admin route', async () => {
     const app = await create();
-    const routes: ['GET' | 'POST' | 'PUT', string, unknown?][] = [
+    const routes: ['GET' | 'POST' | 'PUT' | 'PATCH', string, unknown?][] = [
       ['GET', '/admin/apps'],
       ['POST', '/admin/apps', { name: 'X', type: 'minigame' }],
       ['GET', `/admin/apps/${app.appid}`],
@@ -67,6 +72,7 @@ describe('admin auth', () => {
       ['POST', `/admin/apps/${app.appid}/ban`],
       ['POST', `/admin/apps/${app.appid}/unban`],
       ['PUT', `/admin/apps/${app.appid}/pages`, { pages: [] }],
+      ['PATCH', `/admin/apps/${app.appid}`, { name: 'Renamed', frontend: 'https://x.example/' }],
     ];
     for (const [method, url, body] of routes) {
       expectError(await admin(method, url, body, ''), 401, 91002);
@@ -99,6 +105,8 @@ describe('apps', () => {
       subscribeBanned: false,
       pages: [],
       dailySendCap: null,
+      icon: null,
+      frontend: null,
       createdAt: new Date(s.clock.now()).toISOString(),
       sdkAppId: expect.any(Number),
       rtcSecretKey: expect.stringMatching(RTC_SECRET_KEY_PATTERN),
@@ -240,11 +248,118 @@ describe('apps', () => {
       expectError(await admin('POST', `/admin/apps/${appid}/ban`), 404, 91003);
       expectError(await admin('POST', `/admin/apps/${appid}/unban`), 404, 91003);
       expectError(await admin('PUT', `/admin/apps/${appid}/pages`, { pages: [] }), 404, 91003);
+      expectError(await admin('PATCH', `/admin/apps/${appid}`, { name: 'X' }), 404, 91003);
     }
     expect(expectError(await admin('GET', '/admin/apps/wx0000000000000000'), 404, 91003)).toMatch(
       /^app not found: wx0000000000000000 rid: /,
     );
     // Too long for an appid at all: a bad request, not a crash.
     expectError(await admin('GET', `/admin/apps/${'x'.repeat(65)}`), 400, 91000);
+  });
+});
+
+describe('name, icon and front end', () => {
+  const show = async (appid: string): Promise<AppView> => (await admin('GET', `/admin/apps/${appid}`)).json();
+
+  test('create takes an icon and a front end; the front end is normalised to end its path in /', async () => {
+    const app = await create({
+      name: 'Shop',
+      type: 'miniprogram',
+      icon: 'https://cdn.example/shop.png?v=2',
+      frontend: 'HTTPS://Shop.Example:443/mp',
+    });
+    expect(app.icon).toBe('https://cdn.example/shop.png?v=2');
+    expect(app.frontend).toBe('https://shop.example/mp/');
+    expect(new URL('pages/index/index', app.frontend!).href).toBe(
+      'https://shop.example/mp/pages/index/index',
+    );
+    const none = await create({ name: 'Bare', type: 'minigame', icon: null, frontend: null });
+    expect([none.icon, none.frontend]).toEqual([null, null]);
+  });
+
+  test('PATCH sets, keeps and clears: a field left out is kept, null clears; the secret is not shown', async () => {
+    const app = await create();
+    const set = await admin('PATCH', `/admin/apps/${app.appid}`, {
+      frontend: 'http://127.0.0.1:8721',
+      icon: 'http://127.0.0.1:8721/icon.svg',
+    });
+    expect(set.statusCode).toBe(200);
+    const { secret, rtcSecretKey, ...publicView } = app;
+    expect(set.json()).toEqual({
+      ...publicView,
+      frontend: 'http://127.0.0.1:8721/',
+      icon: 'http://127.0.0.1:8721/icon.svg',
+    });
+
+    const renamed = (await admin('PATCH', `/admin/apps/${app.appid}`, { name: '  Corner Shop ' })).json();
+    expect(renamed).toMatchObject({ name: 'Corner Shop', frontend: 'http://127.0.0.1:8721/' });
+
+    const cleared = (await admin('PATCH', `/admin/apps/${app.appid}`, { frontend: null })).json();
+    expect(cleared).toMatchObject({
+      name: 'Corner Shop',
+      frontend: null,
+      icon: 'http://127.0.0.1:8721/icon.svg',
+    });
+    expect((await admin('PATCH', `/admin/apps/${app.appid}`, {})).json()).toEqual(cleared);
+    expect(await show(app.appid)).toEqual({ ...cleared, secret, rtcSecretKey });
+  });
+
+  test('a front end already ending in / and one with a path keep their path', async () => {
+    const app = await create();
+    for (const [given, stored] of [
+      ['https://a.example/', 'https://a.example/'],
+      ['https://a.example', 'https://a.example/'],
+      ['https://a.example/games/jump/', 'https://a.example/games/jump/'],
+      ['  https://a.example/games/jump  ', 'https://a.example/games/jump/'],
+      ['http://localhost:8722/shop/index.html', 'http://localhost:8722/shop/index.html/'],
+    ]) {
+      const res = await admin('PATCH', `/admin/apps/${app.appid}`, { frontend: given });
+      expect(res.json().frontend).toBe(stored);
+    }
+  });
+
+  test.each([
+    [{ frontend: 'ftp://a.example/' }, 'frontend must be an http or https URL'],
+    [{ frontend: 'javascript:alert(1)' }, 'frontend must be an http or https URL'],
+    [{ frontend: '/relative/path' }, 'frontend must be an http or https URL'],
+    [{ frontend: '' }, 'frontend must be an http or https URL'],
+    [{ frontend: 'https://user:pw@a.example/' }, 'username or password'],
+    [{ frontend: 'https://user@a.example/' }, 'username or password'],
+    [{ frontend: 'https://a.example/?x=1' }, 'no query'],
+    [{ frontend: 'https://a.example/?' }, 'no query'],
+    [{ frontend: 'https://a.example/#top' }, 'fragment'],
+    [{ frontend: 'https://a.example/#' }, 'fragment'],
+    [{ icon: 'data:image/png;base64,AAAA' }, 'icon must be an http or https URL'],
+    [{ icon: 'https://u:p@cdn.example/i.png' }, 'username or password'],
+    [{ icon: `https://cdn.example/${'i'.repeat(2048)}` }, 'icon'],
+    [{ frontend: `https://a.example/${'p'.repeat(2030)}` }, 'at most 2048 characters'],
+    [{ name: '   ' }, 'name must be 1 to 64 characters'],
+    [{ name: '' }, 'name'],
+    [{ name: 'x'.repeat(65) }, 'name'],
+    [{ name: null }, 'name'],
+    [{ frontend: 42 }, 'frontend'],
+    [{ secret: 'mine' }, 'additional'],
+    [{ type: 'minigame' }, 'additional'],
+  ])('PATCH %j is 400 91000 (%s) and changes nothing', async (body, mentions) => {
+    const app = await create({ name: 'Shop', type: 'miniprogram', frontend: 'https://kept.example/' });
+    const before = await show(app.appid);
+    // Each bad field is paired with a good one: nothing of the patch is written.
+    const res = await admin('PATCH', `/admin/apps/${app.appid}`, {
+      icon: 'https://ok.example/i.png',
+      ...body,
+    });
+    expect(expectError(res, 400, 91000)).toContain(mentions);
+    expect(await show(app.appid)).toEqual(before);
+  });
+
+  test('create refuses a bad icon or front end and makes no app', async () => {
+    for (const extra of [{ frontend: 'https://a.example/?q' }, { icon: 'file:///etc/passwd' }]) {
+      expectError(
+        await admin('POST', '/admin/apps', { name: 'Shop', type: 'miniprogram', ...extra }),
+        400,
+        91000,
+      );
+    }
+    expect((await admin('GET', '/admin/apps')).json()).toEqual({ apps: [] });
   });
 });

@@ -1,4 +1,4 @@
-import { APP_TYPES, type AppType } from '@beckon/protocol';
+import { APP_TYPES, APP_URL_MAX_LENGTH, type AppPatchRequest } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
 import { appidParam, type WithAppid } from '../http/admin-params.js';
@@ -6,17 +6,23 @@ import {
   createApp,
   getApp,
   listApps,
+  type NewApp,
   resetRtcKey,
   resetSecret,
   setDailySendCap,
   setPages,
   setSubscribeBanned,
   toAppView,
+  updateApp,
 } from './service.js';
+
+const appName = { type: 'string', minLength: 1, maxLength: 64 } as const;
+// The service checks what a URL must be and says so; the schema only bounds the work.
+const appUrl = { type: ['string', 'null'], maxLength: APP_URL_MAX_LENGTH } as const;
 
 /** `/admin/apps…`: the operator's view of apps (the CLI talks to these when a server is running). */
 export function registerAppAdminRoutes(app: FastifyInstance, ctx: Context): void {
-  app.post<{ Body: { name: string; type: AppType; owner?: string } }>(
+  app.post<{ Body: NewApp }>(
     '/admin/apps',
     {
       schema: {
@@ -25,9 +31,11 @@ export function registerAppAdminRoutes(app: FastifyInstance, ctx: Context): void
           required: ['name', 'type'],
           additionalProperties: false,
           properties: {
-            name: { type: 'string', minLength: 1, maxLength: 64 },
+            name: appName,
             type: { type: 'string', enum: [...APP_TYPES] },
             owner: { type: 'string', maxLength: 64 },
+            icon: appUrl,
+            frontend: appUrl,
           },
         },
       },
@@ -41,6 +49,21 @@ export function registerAppAdminRoutes(app: FastifyInstance, ctx: Context): void
 
   app.get<WithAppid>('/admin/apps/:appid', { schema: { params: appidParam } }, async (request) =>
     toAppView(await getApp(ctx, request.params.appid), true),
+  );
+
+  app.patch<WithAppid & { Body: AppPatchRequest }>(
+    '/admin/apps/:appid',
+    {
+      schema: {
+        params: appidParam,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { name: appName, icon: appUrl, frontend: appUrl },
+        },
+      },
+    },
+    async (request) => toAppView(await updateApp(ctx, request.params.appid, request.body)),
   );
 
   app.post<WithAppid>(

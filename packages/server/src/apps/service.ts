@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import {
   APP_TYPES,
   ApiError,
+  type AppPatchRequest,
   type AppType,
   type AppView,
   Errors,
@@ -10,13 +11,18 @@ import {
 } from '@beckon/protocol';
 import type { Context } from '../context.js';
 import { randomHex, sameSecret } from '../ids.js';
-import type { AppRecord } from '../store/port.js';
+import type { AppPatch, AppRecord } from '../store/port.js';
+import { frontendUrl, iconUrl } from './urls.js';
 
 export interface NewApp {
   name: string;
   type: AppType;
   /** Apps of one owner share unionids; defaults to `default`, so one operator's apps share them. */
   owner?: string;
+  /** An http(s) URL of the icon the phone shows. */
+  icon?: string | null;
+  /** Where the app's pages are served (see `frontendUrl`). */
+  frontend?: string | null;
 }
 
 const MAX_PAGES = 500;
@@ -34,19 +40,27 @@ export function toAppView(app: AppRecord, withSecret = false): AppView {
     dailySendCap: app.dailySendCap,
     createdAt: new Date(app.createdAt).toISOString(),
     sdkAppId: app.sdkAppId,
-    icon: null, // (wave 1: the store gains icon and frontend)
-    frontend: null,
+    icon: app.icon,
+    frontend: app.frontend,
     ...(withSecret ? { secret: app.secret, rtcSecretKey: app.rtcSecretKey } : {}),
   };
 }
 
-export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord> {
-  const name = input.name?.trim();
+/** An app's name: trimmed, 1 to 64 characters. */
+function appName(input: string | undefined): string {
+  const name = typeof input === 'string' ? input.trim() : '';
   if (!name || name.length > 64) throw ApiError.invalidRequest('name must be 1 to 64 characters');
+  return name;
+}
+
+export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord> {
+  const name = appName(input.name);
   if (!APP_TYPES.includes(input.type))
     throw ApiError.invalidRequest(`type must be one of ${APP_TYPES.join(', ')}`);
   const owner = input.owner?.trim() || 'default';
   if (owner.length > 64) throw ApiError.invalidRequest('owner must be at most 64 characters');
+  const icon = input.icon == null ? null : iconUrl(input.icon);
+  const frontend = input.frontend == null ? null : frontendUrl(input.frontend);
   for (;;) {
     const app: AppRecord = {
       appid: `wx${randomHex(8)}`,
@@ -58,6 +72,8 @@ export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord>
       subscribeBanned: false,
       pages: [],
       dailySendCap: null,
+      icon,
+      frontend,
       createdAt: ctx.clock.now(),
       sdkAppId: newSdkAppId(),
       rtcSecretKey: newRtcSecretKey(),
@@ -98,6 +114,20 @@ export async function checkAppCredentials(
   if (!app) throw new ApiError(Errors.INVALID_APPID);
   if (!sameSecret(app.secret, secret)) throw new ApiError(Errors.INVALID_APPSECRET);
   return app;
+}
+
+/**
+ * Edits what the operator names and shows of an app: its name, icon and front end (a field left out is kept,
+ * null clears the icon or the front end). Every field is checked before any is written.
+ */
+export async function updateApp(ctx: Context, appid: string, patch: AppPatchRequest): Promise<AppRecord> {
+  await getApp(ctx, appid);
+  const changes: AppPatch = {};
+  if (patch.name !== undefined) changes.name = appName(patch.name);
+  if (patch.icon !== undefined) changes.icon = patch.icon === null ? null : iconUrl(patch.icon);
+  if (patch.frontend !== undefined)
+    changes.frontend = patch.frontend === null ? null : frontendUrl(patch.frontend);
+  return (await ctx.store.apps.update(appid, changes))!;
 }
 
 export function listApps(ctx: Context): Promise<AppRecord[]> {

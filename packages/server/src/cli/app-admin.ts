@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type {
-  AppType,
+  AppPatchRequest,
   AppView,
   CallSettingsView,
+  GameUpdateRequest,
+  GameUpdateView,
   IssuedUserSig,
   PushConfigView,
   PushDeliveryView,
@@ -13,27 +15,33 @@ import {
   createApp,
   getApp,
   listApps,
+  type NewApp,
   resetRtcKey,
   resetSecret,
   setDailySendCap,
   setPages,
   setSubscribeBanned,
   toAppView,
+  updateApp,
 } from '../apps/service.js';
 import { issueUserSig } from '../calls/credentials.js';
 import { getCallSettings, setCallSettings } from '../calls/settings.js';
-import type { Config } from '../config.js';
+import { type Config, configFromEnv } from '../config.js';
 import { disablePush, getPushConfig, type PushConfigInput, setPushConfig } from '../events/config.js';
 import { type PushLogQuery, pushLog } from '../events/log.js';
+import { getMiniGame } from '../games/mini-game.js';
+import { listUpdates, publishUpdate } from '../games/updates.js';
 import { openContext } from '../runtime.js';
 import { serverFile } from '../start.js';
 
 /** What `beckon app …` does, whether the server is running (admin API) or stopped (the store itself). */
 export interface AppAdmin {
-  create(input: { name: string; type: AppType; owner?: string }): Promise<AppView>;
+  create(input: NewApp): Promise<AppView>;
   list(): Promise<AppView[]>;
   show(appid: string): Promise<AppView>;
   resetSecret(appid: string): Promise<AppView>;
+  /** Name, icon and front end (a field left out is kept, null clears). */
+  update(appid: string, patch: AppPatchRequest): Promise<AppView>;
   /** A new RTC secret key (userSigs signed with the old one stop working). */
   resetRtcKey(appid: string): Promise<AppView>;
   /** A development userSig for a user of the app with this SDKAppID (`beckon usersig`). */
@@ -50,6 +58,9 @@ export interface AppAdmin {
   /** Calling options (multi-device): shown and set. */
   showCalls(appid: string): Promise<CallSettingsView>;
   setCalls(appid: string, input: { multiDevice: boolean }): Promise<CallSettingsView>;
+  /** A mini game's updates: publish a version (reminding subscribed players), list them newest first. */
+  publishUpdate(appid: string, input: GameUpdateRequest): Promise<GameUpdateView>;
+  updates(appid: string): Promise<GameUpdateView[]>;
   close(): Promise<void>;
   /** Where the command ran, for the human-readable output. */
   readonly via: string;
@@ -76,6 +87,7 @@ export function directAdmin(config: Config): AppAdmin {
     list: async () => (await listApps(ctx)).map((a) => toAppView(a)),
     show: async (appid) => toAppView(await getApp(ctx, appid), true),
     resetSecret: async (appid) => toAppView(await resetSecret(ctx, appid), true),
+    update: async (appid, patch) => toAppView(await updateApp(ctx, appid, patch)),
     resetRtcKey: async (appid) => toAppView(await resetRtcKey(ctx, appid), true),
     userSig: (request) => issueUserSig(ctx, request),
     setBanned: async (appid, banned) => toAppView(await setSubscribeBanned(ctx, appid, banned)),
@@ -87,6 +99,8 @@ export function directAdmin(config: Config): AppAdmin {
     pushLog: (appid, query) => pushLog(ctx, appid, query),
     showCalls: (appid) => getCallSettings(ctx, appid),
     setCalls: (appid, input) => setCallSettings(ctx, appid, input),
+    publishUpdate: async (appid, input) => publishUpdate(ctx, await getMiniGame(ctx, appid), input),
+    updates: async (appid) => listUpdates(ctx, await getMiniGame(ctx, appid)),
     close: async () => {
       await ctx.store.close();
       await ctx.bus.close();
@@ -115,6 +129,7 @@ export function httpAdmin(url: string, token: string): AppAdmin {
     list: async () => (await call<{ apps: AppView[] }>('GET', '/admin/apps')).apps,
     show: (appid) => call('GET', path(appid)),
     resetSecret: (appid) => call('POST', `${path(appid)}/reset-secret`),
+    update: (appid, patch) => call('PATCH', path(appid), patch),
     resetRtcKey: (appid) => call('POST', `${path(appid)}/reset-rtc-key`),
     userSig: (request) => call('POST', '/admin/usersig', request),
     setBanned: (appid, banned) => call('POST', `${path(appid)}/${banned ? 'ban' : 'unban'}`),
@@ -132,8 +147,19 @@ export function httpAdmin(url: string, token: string): AppAdmin {
     },
     showCalls: (appid) => call('GET', `${path(appid)}/calls`),
     setCalls: (appid, input) => call('PUT', `${path(appid)}/calls`, input),
+    publishUpdate: (appid, input) => call('POST', `${path(appid)}/game-updates`, input),
+    updates: async (appid) =>
+      (await call<{ updates: GameUpdateView[] }>('GET', `${path(appid)}/game-updates`)).updates,
     close: async () => {},
   };
+}
+
+/** Common options of the commands that talk to the admin API or the data dir. */
+export function adminFor(values: { 'data-dir'?: string | undefined; server?: string | undefined }): AppAdmin {
+  const config = configFromEnv(
+    values['data-dir'] ? { ...process.env, BECKON_DATA_DIR: values['data-dir'] } : process.env,
+  );
+  return openAppAdmin(config, values.server);
 }
 
 /** The running server's admin API when there is one (or `--server` names one), else the data dir. */

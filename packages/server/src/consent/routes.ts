@@ -5,6 +5,7 @@ import {
   type SettingResult,
   type SubscribeDialog,
   type SubscribeResult,
+  SYS_MSG_TYPES,
 } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
@@ -43,7 +44,8 @@ const settingBody = {
     mainSwitch: { type: 'boolean' },
     itemSettings: {
       type: 'object',
-      maxProperties: MAX_PRIVATE_TEMPLATES,
+      // A mini game's system message types are items too (games/system-settings.ts).
+      maxProperties: MAX_PRIVATE_TEMPLATES + SYS_MSG_TYPES.length,
       additionalProperties: { type: 'string', enum: ['accept', 'reject'] },
     },
   },

@@ -3,11 +3,14 @@ import {
   type Decision,
   Errors,
   type ItemSetting,
+  isSysMsgType,
   type SettingChange,
   type SettingResult,
+  type SysMsgType,
 } from '@beckon/protocol';
 import { getApp } from '../apps/service.js';
 import type { Context } from '../context.js';
+import { setSystemType, systemItemSettings } from '../games/system-settings.js';
 import type { ConsentChange, GrantRecord, PrivateTemplateRecord } from '../store/port.js';
 import { findPrivateTemplate } from '../templates/service.js';
 import { isBanned } from './dialog.js';
@@ -16,11 +19,12 @@ import { isBanned } from './dialog.js';
  * `GET /api/apps/:appid/settings`, as `wx.getSetting({withSubscriptions: true})` resolves (spec §4.3):
  * `itemSettings` lists only the templates whose choice is remembered, and is left out when there are
  * none. A remembered template whose library title is banned shows `ban`; one the app has deleted is gone.
+ * A mini game's system message types the user answered are listed too (games/system-settings.ts).
  */
 export async function getSettings(ctx: Context, appid: string, userId: string): Promise<SettingResult> {
-  await getApp(ctx, appid);
+  const app = await getApp(ctx, appid);
   const mainSwitch = await ctx.store.consent.mainSwitch(appid, userId);
-  const itemSettings: Record<string, ItemSetting> = {};
+  const itemSettings: Record<string, ItemSetting> = { ...(await systemItemSettings(ctx, app, userId)) };
   for (const grant of await ctx.store.consent.grants(appid, userId)) {
     if (!grant.keepChoice) continue;
     const template = await findPrivateTemplate(ctx, appid, grant.templateId);
@@ -42,10 +46,11 @@ function unchanged(grant: GrantRecord | undefined, status: Decision): boolean {
 
 /**
  * `PUT /api/apps/:appid/settings`: the app's settings page (spec §4.4, §6.1). Every id of `itemSettings`
- * must be one of the app's templates (20001, checked before anything is written). Switching a template
- * off zeroes its grants; switching it on restores nothing (a new subscription is needed); either way the
- * choice is remembered. Then the main switch: off zeroes every grant of the app. A setting that is
- * already so is not logged again.
+ * must be one of the app's templates, or for a mini game one of the system message types (20001, checked
+ * before anything is written). Switching a template off zeroes its grants; switching it on restores
+ * nothing (a new subscription is needed); either way the choice is remembered. A system type is switched
+ * on or off as it says. Then the main switch: off zeroes every grant of the app (and stops system messages
+ * while it is off). A setting that is already so is not logged again.
  */
 export async function changeSettings(
   ctx: Context,
@@ -53,9 +58,14 @@ export async function changeSettings(
   userId: string,
   change: SettingChange,
 ): Promise<SettingResult> {
-  await getApp(ctx, appid);
+  const app = await getApp(ctx, appid);
   const items: [PrivateTemplateRecord, Decision][] = [];
+  const systemTypes: [SysMsgType, Decision][] = [];
   for (const [id, status] of Object.entries(change.itemSettings ?? {})) {
+    if (app.type === 'minigame' && isSysMsgType(id)) {
+      systemTypes.push([id, status]);
+      continue;
+    }
     const template = await findPrivateTemplate(ctx, appid, id);
     if (!template) throw new ApiError(Errors.NO_TEMPLATE_DATA);
     items.push([template, status]);
@@ -82,6 +92,7 @@ export async function changeSettings(
       now,
     );
   }
+  for (const [msgType, status] of systemTypes) await setSystemType(ctx, appid, userId, msgType, status);
   if (change.mainSwitch !== undefined) {
     await ctx.store.consent.setMainSwitch(appid, userId, change.mainSwitch, now);
   }

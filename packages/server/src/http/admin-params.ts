@@ -1,4 +1,4 @@
-/** `:appid` in the admin API's paths, for every module's admin routes. */
+/** `:appid` in the admin API's paths, for every module's admin routes (and the client API's app catalogue). */
 export const appidParam = {
   type: 'object',
   required: ['appid'],

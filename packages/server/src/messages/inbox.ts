@@ -1,6 +1,7 @@
-import { ApiError, Errors, INBOX_PAGE_MAX, type InboxPage } from '@beckon/protocol';
+import { ApiError, Errors, INBOX_PAGE_MAX, type InboxPage, isSysMsgType } from '@beckon/protocol';
 import { stopTemplate } from '../consent/settings.js';
 import type { Context } from '../context.js';
+import { setSystemType } from '../games/system-settings.js';
 import { pushToUser } from '../gateway/push.js';
 import { toInboxCard } from './card.js';
 
@@ -79,12 +80,17 @@ export async function markAllRead(ctx: Context, userId: string): Promise<number>
 
 /**
  * A card's "stop receiving this template": the consent ledger rejects the card's template for this user
- * and app and zeroes its grants (source `card`). The card itself stays in the inbox.
+ * and app and zeroes its grants (source `card`). On a mini game's system card it switches that system
+ * message type off for the user (kept, as from the settings page). The card itself stays in the inbox.
  */
 export async function stopFromCard(ctx: Context, userId: string, msgidText: string): Promise<string> {
   const msgid = parseMsgid(msgidText);
   const message = msgid === undefined ? undefined : await ctx.store.messages.get(userId, msgid);
   if (!message) throw new ApiError(Errors.NOT_FOUND);
+  if (isSysMsgType(message.templateId)) {
+    await setSystemType(ctx, message.appid, userId, message.templateId, 'reject');
+    return message.templateId;
+  }
   await stopTemplate(ctx, { appid: message.appid, userId, templateId: message.templateId });
   return message.templateId;
 }

@@ -35,7 +35,7 @@ export interface SendInput {
 export const SEND_LOCK_TTL_MS = 10_000;
 const MAX_PAGE_LENGTH = 1024;
 /** Fresh msgids to try when one collides with a stored message (another node, same millisecond and node id). */
-const MSGID_ATTEMPTS = 5;
+export const MSGID_ATTEMPTS = 5;
 
 export const sendLockKey = (appid: string, openid: string) => `send:${appid}:${openid}`;
 

@@ -16,7 +16,10 @@ import {
   T0,
   templateRecord,
   tokenRecord,
+  userRecord,
 } from './conformance/fixture.conformance.js';
+import { friendsConformance } from './conformance/friends.conformance.js';
+import { gamesConformance } from './conformance/games.conformance.js';
 import { DAY, message, messagesConformance, withGrants } from './conformance/messages.conformance.js';
 import { pushConformance } from './conformance/push.conformance.js';
 import { templatesConformance } from './conformance/templates.conformance.js';
@@ -41,9 +44,11 @@ export function storeConformance(name: string, open: OpenStore, options: StoreCo
     appsConformance(f);
     tokensConformance(f);
     accountsConformance(f);
+    friendsConformance(f);
     templatesConformance(f);
     consentConformance(f);
     messagesConformance(f);
+    gamesConformance(f);
     pushConformance(f, open, options.reopen);
     callsConformance(f, open, options.reopen);
     callEventsConformance(f);
@@ -89,7 +94,13 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
       let second: Store | undefined;
       try {
         const { app, user } = await appAndUser(first);
-        await first.apps.update(app.appid, { pages: ['pages/kept'], subscribeBanned: true });
+        const kept = {
+          pages: ['pages/kept'],
+          subscribeBanned: true,
+          icon: 'https://cdn.example/kept.png',
+          frontend: 'https://kept.example/',
+        };
+        await first.apps.update(app.appid, kept);
         const token = tokenRecord(app.appid);
         await first.tokens.issue(token, { expectedLatest: null });
         const session = sessionRecord(user.id);
@@ -104,15 +115,14 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
         const template = templateRecord(app.appid);
         await first.templates.add(template, 1);
         await first.settings.getOrInit('kept', 'v1');
+        const friend = userRecord();
+        await first.accounts.createUser(friend);
+        await first.friends.add(user.id, friend.id, T0 + 3);
         await first.close();
         firstOpen = false;
 
         second = await reopen(first);
-        expect(await second.apps.get(app.appid)).toEqual({
-          ...app,
-          pages: ['pages/kept'],
-          subscribeBanned: true,
-        });
+        expect(await second.apps.get(app.appid)).toEqual({ ...app, ...kept });
         expect(await second.tokens.latest(app.appid, 'token')).toEqual(token);
         expect(await second.tokens.issue(tokenRecord(app.appid), { expectedLatest: null })).toBe(false);
         expect(await second.accounts.getUserByName(user.username.toUpperCase())).toEqual(user);
@@ -127,6 +137,7 @@ function survivalConformance(open: OpenStore, reopen: StoreConformanceOptions['r
         // The cap still counts the template added before the restart.
         expect(await second.templates.add(templateRecord(app.appid), 1)).toBe(false);
         expect(await second.settings.getOrInit('kept', 'v2')).toBe('v1');
+        expect(await second.friends.list(friend.id)).toEqual([{ user, since: T0 + 3 }]);
       } finally {
         if (firstOpen) await first.close();
         await second?.close();

@@ -30,6 +30,7 @@ export function testContext(options: { limits?: Partial<Limits>; file?: string }
     redisUrl: undefined,
     limits: { ...defaultLimits, ...options.limits },
     ice: noIce,
+    demo: { enabled: false, samplesDir: undefined },
   };
   return { store: openSqliteStore(options.file ?? ':memory:'), bus: new MemoryBus(clock), clock, config };
 }

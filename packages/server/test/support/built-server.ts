@@ -31,8 +31,11 @@ export async function buildServer(): Promise<void> {
   });
 }
 
-/** A fresh data dir and the environment that points the CLI at it (never at Postgres or Redis). */
-export function operator(prefix: string) {
+/**
+ * A fresh data dir and the environment that points the CLI at it (never at Postgres or Redis), without the
+ * demo unless `extraEnv` asks for it (BECKON_DEMO); `extraEnv` values undefined remove a variable.
+ */
+export function operator(prefix: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -40,8 +43,14 @@ export function operator(prefix: string) {
     BECKON_HOST: '127.0.0.1',
     BECKON_PORT: '0',
     BECKON_LOG_LEVEL: 'info',
+    BECKON_DEMO: '0',
   };
-  for (const key of ['BECKON_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']) delete env[key];
+  for (const key of ['BECKON_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'BECKON_DEMO_SAMPLES'])
+    delete env[key];
+  for (const [key, value] of Object.entries(extraEnv)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
 
   /** `beckon ...args`, to completion. */
   const beckon = (...args: string[]): Promise<Run> =>

@@ -56,10 +56,11 @@ export async function requestSubscribeSystemMessage(call: Call): Promise<WxResul
     let accepted: SysMsgType[] = [];
     if (!dialog.silent) {
       if (!shell.inFront(app)) throw failureOf(api, Errors.CANNOT_SHOW_UI);
-      const types = dialog.types.filter((t) => t.status === 'ask').map((t) => t.msgType);
+      const types = dialog.types.filter((t) => t.status === 'ask');
       const answer = await shell.dialog(app, 'subscribeSystem', { app: app.app, types });
       if (answer === WITHDRAWN) throw failureOf(api, Errors.CANNOT_SHOW_UI);
-      accepted = [...new Set(answer.accepted)].filter((t) => types.includes(t));
+      const asked = new Set(types.map((t) => t.msgType));
+      accepted = [...new Set(answer.accepted)].filter((t) => asked.has(t));
     }
     return await http
       .subscribeSystem({ msgTypeList, accepted })

@@ -134,10 +134,56 @@ export function appsConformance(f: StoreFixture): void {
       expect((await f.store.apps.get(capped.appid))?.dailySendCap).toBe(25);
     });
 
+    test('icon and front end round trip: null by default, set on create, set and cleared by update', async () => {
+      const plain = appRecord();
+      const dressed = appRecord({
+        icon: 'https://cdn.example/i.png?v=2',
+        frontend: 'https://shop.example/app/',
+      });
+      await f.store.apps.create(plain);
+      await f.store.apps.create(dressed);
+      expect(await f.store.apps.get(plain.appid)).toEqual(plain);
+      expect(await f.store.apps.get(dressed.appid)).toEqual(dressed);
+      const set = { icon: 'http://127.0.0.1:8722/icon.svg', frontend: 'http://127.0.0.1:8722/' };
+      expect(await f.store.apps.update(plain.appid, set)).toEqual({ ...plain, ...set });
+      expect(await f.store.apps.get(plain.appid)).toEqual({ ...plain, ...set });
+      // null clears; a field left out is kept.
+      expect(await f.store.apps.update(plain.appid, { icon: null })).toEqual({
+        ...plain,
+        frontend: set.frontend,
+      });
+      expect(await f.store.apps.update(dressed.appid, { frontend: null })).toEqual({
+        ...dressed,
+        frontend: null,
+      });
+      expect(await f.store.apps.list()).toEqual([
+        { ...plain, frontend: set.frontend },
+        { ...dressed, frontend: null },
+      ]);
+    });
+
+    test('update of the name changes only the name, seen through get and getBySdkAppId', async () => {
+      const app = appRecord({ name: 'Old name', frontend: 'https://a.example/' });
+      await f.store.apps.create(app);
+      expect(await f.store.apps.getBySdkAppId(app.sdkAppId)).toEqual(app);
+      expect(await f.store.apps.update(app.appid, { name: '新名字' })).toEqual({ ...app, name: '新名字' });
+      expect(await f.store.apps.get(app.appid)).toEqual({ ...app, name: '新名字' });
+      expect(await f.store.apps.getBySdkAppId(app.sdkAppId)).toEqual({ ...app, name: '新名字' });
+    });
+
     test('update of several fields at once applies them all', async () => {
       const app = appRecord();
       await f.store.apps.create(app);
-      const patch = { secret: 's2', subscribeBanned: true, pages: ['p/q'], rtcSecretKey: 'e'.repeat(64) };
+      const patch = {
+        name: 'Renamed',
+        secret: 's2',
+        subscribeBanned: true,
+        pages: ['p/q'],
+        dailySendCap: 7,
+        rtcSecretKey: 'e'.repeat(64),
+        icon: 'https://i.example/a.png',
+        frontend: 'https://f.example/',
+      };
       expect(await f.store.apps.update(app.appid, patch)).toEqual({ ...app, ...patch });
       expect(await f.store.apps.get(app.appid)).toEqual({ ...app, ...patch });
     });

@@ -53,6 +53,8 @@ export function appRecord(overrides: Partial<AppRecord> = {}): AppRecord {
     subscribeBanned: false,
     pages: [],
     dailySendCap: null,
+    icon: null,
+    frontend: null,
     createdAt: T0,
     sdkAppId: randomInt(SDKAPPID_MIN, SDKAPPID_MAX + 1),
     rtcSecretKey: randomHex(32),

@@ -11,6 +11,10 @@ export interface AppRecord {
   pages: string[];
   /** Sends per day (China time) before 45009; null: the server's default (10,000,000). */
   dailySendCap: number | null;
+  /** The icon the phone shows (an http(s) URL), or null. */
+  icon: string | null;
+  /** Where the app's pages are served (an http(s) URL whose path ends in `/`), or null: no pages. */
+  frontend: string | null;
   /** ms since epoch */
   createdAt: number;
   /** Calling: the app's SDKAppID (unique across apps, never changes) and the key its userSigs are signed with. */
@@ -19,7 +23,10 @@ export interface AppRecord {
 }
 
 export type AppPatch = Partial<
-  Pick<AppRecord, 'secret' | 'subscribeBanned' | 'pages' | 'dailySendCap' | 'rtcSecretKey'>
+  Pick<
+    AppRecord,
+    'name' | 'secret' | 'subscribeBanned' | 'pages' | 'dailySendCap' | 'rtcSecretKey' | 'icon' | 'frontend'
+  >
 >;
 
 export interface AppStore {

@@ -21,6 +21,8 @@ interface AppRow {
   subscribe_banned: number;
   pages: string;
   daily_send_cap: number | null;
+  icon: string | null;
+  frontend: string | null;
   created_at: number;
   sdk_app_id: number;
   rtc_secret_key: string;
@@ -36,10 +38,33 @@ const toApp = (r: AppRow): AppRecord => ({
   subscribeBanned: r.subscribe_banned === 1,
   pages: JSON.parse(r.pages) as string[],
   dailySendCap: r.daily_send_cap,
+  icon: r.icon,
+  frontend: r.frontend,
   createdAt: r.created_at,
   sdkAppId: r.sdk_app_id,
   rtcSecretKey: r.rtc_secret_key,
 });
+
+/** The column of each patchable field (the only names interpolated into the UPDATE). */
+const patchColumns: Record<keyof AppPatch, string> = {
+  name: 'name',
+  secret: 'secret',
+  subscribeBanned: 'subscribe_banned',
+  pages: 'pages',
+  dailySendCap: 'daily_send_cap',
+  rtcSecretKey: 'rtc_secret_key',
+  icon: 'icon',
+  frontend: 'frontend',
+};
+
+const toColumn = (value: AppPatch[keyof AppPatch]): string | number | null =>
+  typeof value === 'boolean'
+    ? value
+      ? 1
+      : 0
+    : Array.isArray(value)
+      ? JSON.stringify(value)
+      : (value ?? null);
 
 export class SqliteApps implements AppStore {
   /** Every send and token check reads its app: kept in memory, dropped by every write below. */
@@ -56,8 +81,8 @@ export class SqliteApps implements AppStore {
     // No conflict target: a taken appid and a taken sdk_app_id (unique index) both leave the table as it was.
     const result = this.sql(
       `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages, daily_send_cap,
-                         created_at, sdk_app_id, rtc_secret_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+                         icon, frontend, created_at, sdk_app_id, rtc_secret_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ).run(
       app.appid,
       app.secret,
@@ -68,6 +93,8 @@ export class SqliteApps implements AppStore {
       app.subscribeBanned ? 1 : 0,
       JSON.stringify(app.pages),
       app.dailySendCap,
+      app.icon,
+      app.frontend,
       app.createdAt,
       app.sdkAppId,
       app.rtcSecretKey,
@@ -99,23 +126,10 @@ export class SqliteApps implements AppStore {
     this.cache.drop(appid);
     return this.db
       .transaction(() => {
-        if (patch.secret !== undefined) {
-          this.sql('UPDATE apps SET secret = ? WHERE appid = ?').run(patch.secret, appid);
-        }
-        if (patch.subscribeBanned !== undefined) {
-          this.sql('UPDATE apps SET subscribe_banned = ? WHERE appid = ?').run(
-            patch.subscribeBanned ? 1 : 0,
-            appid,
-          );
-        }
-        if (patch.dailySendCap !== undefined) {
-          this.sql('UPDATE apps SET daily_send_cap = ? WHERE appid = ?').run(patch.dailySendCap, appid);
-        }
-        if (patch.pages !== undefined) {
-          this.sql('UPDATE apps SET pages = ? WHERE appid = ?').run(JSON.stringify(patch.pages), appid);
-        }
-        if (patch.rtcSecretKey !== undefined) {
-          this.sql('UPDATE apps SET rtc_secret_key = ? WHERE appid = ?').run(patch.rtcSecretKey, appid);
+        for (const [field, column] of Object.entries(patchColumns) as [keyof AppPatch, string][]) {
+          const value = patch[field];
+          if (value !== undefined)
+            this.sql(`UPDATE apps SET ${column} = ? WHERE appid = ?`).run(toColumn(value), appid);
         }
         const row = this.sql('SELECT * FROM apps WHERE appid = ?').get(appid) as AppRow | undefined;
         return row && toApp(row);

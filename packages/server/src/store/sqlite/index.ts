@@ -6,6 +6,8 @@ import { SqliteCalls } from './calls.js';
 import { startCheckpointer } from './checkpointer.js';
 import { openConnection } from './connection.js';
 import { SqliteConsent } from './consent.js';
+import { SqliteFriends } from './friends.js';
+import { SqliteGames } from './games.js';
 import { SqliteMessages } from './messages.js';
 import { migrate } from './migrations.js';
 import { SqlitePush } from './push.js';
@@ -40,11 +42,13 @@ export function openSqliteStore(file: string): Store {
     apps: new SqliteApps(db),
     tokens: new SqliteTokens(db),
     accounts: new SqliteAccounts(db),
+    friends: new SqliteFriends(db),
     templates: new SqliteTemplates(db),
     consent: new SqliteConsent(db, push.outbox),
     messages,
     push,
     calls: new SqliteCalls(db, push.outbox),
+    games: new SqliteGames(db),
     settings: new SqliteSettings(db),
     async close() {
       await messages.close();

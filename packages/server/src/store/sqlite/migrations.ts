@@ -321,6 +321,81 @@ export const migrations: Migration[] = [
       DROP INDEX messages_unread;
     `,
   },
+  {
+    id: 11,
+    name: 'friendships: one row per direction, written and removed in pairs',
+    // Both directions, so a user's friends are one range of the primary key and joining a friend's rank or
+    // interactions reads from either side alike; the pair is kept whole by the adapter's transactions.
+    sql: `
+      CREATE TABLE friendships (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        friend_id TEXT NOT NULL REFERENCES users(id),
+        since INTEGER NOT NULL,
+        PRIMARY KEY (user_id, friend_id),
+        CHECK (user_id <> friend_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    id: 12,
+    name: 'apps: icon and front end (http(s) URLs, null when unset)',
+    sql: `
+      ALTER TABLE apps ADD COLUMN icon TEXT;
+      ALTER TABLE apps ADD COLUMN frontend TEXT;
+    `,
+  },
+  {
+    id: 13,
+    name: 'mini games: system message subscriptions and daily reminders, game updates, cloud storage, interactive values',
+    // A reminder slot per (game, user, type) holds the last China day a once-a-day card went out: the card's
+    // transaction takes it with one conditional upsert, and it never grows with the days.
+    sql: `
+      CREATE TABLE system_subscriptions (
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        msg_type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accept', 'reject')),
+        kept INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (appid, user_id, msg_type)
+      ) WITHOUT ROWID;
+      CREATE INDEX system_subscribers ON system_subscriptions (appid, msg_type, user_id)
+        WHERE status = 'accept';
+      CREATE TABLE system_reminders (
+        appid TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        msg_type TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        PRIMARY KEY (appid, user_id, msg_type)
+      ) WITHOUT ROWID;
+      CREATE TABLE game_updates (
+        update_id TEXT PRIMARY KEY,
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        version TEXT NOT NULL,
+        phrases TEXT NOT NULL,
+        published_at INTEGER NOT NULL,
+        reminded INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX game_updates_version ON game_updates (appid, version);
+      CREATE INDEX game_updates_newest ON game_updates (appid, published_at);
+      CREATE TABLE cloud_storage (
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (appid, user_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE interactive_values (
+        appid TEXT NOT NULL REFERENCES apps(appid),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        key TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (appid, user_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen, each in its own transaction. */

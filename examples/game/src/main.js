@@ -1,0 +1,25 @@
+import { configFromEnv } from './config.js';
+import { startGame } from './game-server.js';
+
+/** `node src/main.js`: the game's page and backend, configured from the environment (see README.md). */
+const config = configFromEnv();
+const game = await startGame(config);
+console.log(`game listening at ${game.url} (Beckon at ${config.beckonUrl}, data in ${config.dataDir})`);
+// Started by Beckon's demo (a child with an IPC channel): tell it where the front end is.
+process.send?.({ listening: game.url });
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  game.close().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+};
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, stop);
+// The parent that started us went away: so do we.
+process.once('disconnect', stop);
