@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { AppListing, AppType } from '@beckon/protocol';
 import type { Browser, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { createApp, setPages } from '../../../server/src/apps/service.js';
+import { createApp, setPages, updateApp } from '../../../server/src/apps/service.js';
 import { type SignedInUser, signUp } from '../../../server/src/test-support/harness.js';
 import type { Shell, ShellState } from '../../src/shell/index.js';
 import type { Wx } from '../../src/wx/index.js';
@@ -23,6 +23,8 @@ export interface WxWorld {
   /** Another origin, registered by no app. */
   stranger: MiniServer;
   browser: Browser;
+  /** Whoever reads the app listings the phone would (`GET /api/apps/:appid`). */
+  lister: SignedInUser;
 }
 
 export function useWxWorld(): WxWorld {
@@ -33,6 +35,7 @@ export function useWxWorld(): WxWorld {
     w.mini = await startMiniServer(w.beckon.url);
     w.stranger = await startMiniServer(w.beckon.url);
     w.browser = await launchChromium();
+    w.lister = await newUser(w, 'lister');
   });
   afterAll(async () => {
     await w.browser?.close();
@@ -49,16 +52,21 @@ export interface MiniApp {
   listing: AppListing;
 }
 
+export type TestUser = SignedInUser & { username: string };
+
 let users = 0;
 /** A new platform user, signed up and in through the client API. */
-export function newUser(w: WxWorld, name = 'user'): Promise<SignedInUser> {
-  return signUp(w.beckon.server, `${name}${++users}`);
+export async function newUser(w: WxWorld, name = 'user'): Promise<TestUser> {
+  const username = `${name}${++users}`;
+  return { ...(await signUp(w.beckon.server, username)), username };
 }
 
 /**
- * A new app whose front end is the `origin` test server: `/mini/` for a mini program (its declared `pages`
- * there), `/game/` for a mini game. The listing is what the phone gets from `GET /api/apps`. `auto`: a
- * call the page makes as soon as it loads (in the front end URL's query, which the entry page loads with).
+ * A new app whose front end (registered through the app service, as `beckon app frontend` does) is on the
+ * `origin` test server: `/mini/<appid>/` for a mini program (its declared `pages` there), `/game/<appid>/`
+ * for a mini game; each app's own path tells its pages' results apart. `auto`: a call its pages make as
+ * soon as they load (in the path: a front end has no query). The listing is the phone's, from
+ * `GET /api/apps/:appid`.
  */
 export async function newApp(
   w: WxWorld,
@@ -66,19 +74,20 @@ export async function newApp(
 ): Promise<MiniApp> {
   const { type = 'miniprogram', pages = [], origin = w.mini.url, auto } = options;
   const name = options.name ?? (type === 'minigame' ? 'Tap Tap Game' : 'Tiny Shop');
-  const record = await createApp(w.beckon.server.ctx, { name, type });
-  if (pages.length > 0) await setPages(w.beckon.server.ctx, record.appid, pages);
-  const listing: AppListing = {
-    appid: record.appid,
-    name,
-    type,
-    icon: null,
-    // A path of its own per app: the page's results on the console are told apart by their URL.
-    frontend: `${origin}/${type === 'minigame' ? 'game' : 'mini'}/${record.appid}/${auto ? `?auto=${encodeURIComponent(JSON.stringify(auto))}` : ''}`,
-    entryPage: pages[0] ?? '',
-    pages,
-  };
-  return { appid: record.appid, secret: record.secret, listing };
+  const { ctx } = w.beckon.server;
+  const { appid, secret } = await createApp(ctx, { name, type });
+  if (pages.length > 0) await setPages(ctx, appid, pages);
+  const autoPath = auto ? `auto-${Buffer.from(JSON.stringify(auto)).toString('base64url')}/` : '';
+  await updateApp(ctx, appid, {
+    frontend: `${origin}/${type === 'minigame' ? 'game' : 'mini'}/${appid}/${autoPath}`,
+  });
+  const listing = await w.beckon.server.app.inject({
+    method: 'GET',
+    url: `/api/apps/${appid}`,
+    headers: { authorization: `Bearer ${w.lister.token}` },
+  });
+  if (listing.statusCode !== 200) throw new Error(`listing: ${listing.body}`);
+  return { appid, secret, listing: listing.json() as AppListing };
 }
 
 /** A wx call the test page makes (pages/mini/mini.js): `andThen` runs in its success callback. */

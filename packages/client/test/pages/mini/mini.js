@@ -52,5 +52,9 @@ wx.onTouchEnd(() => {
   mini.touchEnds++;
   if (mini.onTouchEnd) mini.run(mini.onTouchEnd);
 });
-const auto = new URLSearchParams(location.search).get('auto');
+// A call to make at once, from the front end's path (`…/auto-<base64url JSON>/`) or the page's query.
+const autoPart = location.pathname.split('/').find((part) => part.startsWith('auto-'));
+const auto = autoPart
+  ? atob(autoPart.slice(5).replaceAll('-', '+').replaceAll('_', '/'))
+  : new URLSearchParams(location.search).get('auto');
 if (auto) mini.run(JSON.parse(auto));
