@@ -38,8 +38,14 @@ export class PageBridge {
   ) {
     this.parent = win.parent !== win ? win.parent : null;
     win.addEventListener('message', this.onMessage);
-    const ready: BridgeReady = { channel: BRIDGE_CHANNEL, kind: 'ready' };
-    this.parent?.postMessage(ready, this.shellOrigin);
+    // Ready once the page's own scripts ran (they add their onShow listeners), so the first show reaches them.
+    const ready = () => {
+      const message: BridgeReady = { channel: BRIDGE_CHANNEL, kind: 'ready' };
+      this.parent?.postMessage(message, this.shellOrigin);
+    };
+    if (win.document.readyState === 'loading')
+      win.document.addEventListener('DOMContentLoaded', ready, { once: true });
+    else ready();
   }
 
   /** One call to the shell; never rejects (a failure is an Outcome too). */
