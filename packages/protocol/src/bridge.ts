@@ -95,6 +95,9 @@ export interface LaunchOptions {
  */
 export const LAUNCH_FRAGMENT_KEY = 'beckon-launch';
 
+/** `wx.showActionSheet`: at most this many items (WeChat's limit). */
+export const MAX_ACTION_SHEET_ITEMS = 6;
+
 /** At most this many pages stacked by `navigateTo` (WeChat's limit). */
 export const MAX_PAGE_STACK = 10;
 
@@ -111,7 +114,14 @@ export const WX_FAIL = {
   CANCEL: 'cancel',
   NAVIGATE_BACK_FIRST_PAGE: 'cannot navigate back at first page.',
   PAGE_STACK_FULL: 'webview count limit exceed',
+  /** Beckon's: a call that needs the app in front (a dialog, navigation) while it is in the background. */
+  NOT_IN_FRONT: 'the app is not in front',
+  /** Beckon's: a wx call on a page that no shell opened (no parent frame). */
+  NO_SHELL: 'not opened by a Beckon shell',
 } as const;
+
+/** navigateTo / redirectTo to a page the app does not declare, as WeChat words it. */
+export const pageNotFound = (path: string): string => `page "${path}" is not found`;
 
 /** `"<api>:ok"` */
 export const wxOk = (api: string): string => `${api}:ok`;
@@ -119,12 +129,18 @@ export const wxOk = (api: string): string => `${api}:ok`;
 export const wxFailMsg = (api: string, reason: string): string => `${api}:fail ${reason}`;
 
 /**
- * The URL of an app's page: the path resolved against the app's front end, the query appended, the launch
- * options in the fragment. A mini game has one page: its front end itself.
+ * The URL of an app's page: the page's path resolved against the app's front end, its query appended, the
+ * app's launch options in the fragment. `page` defaults to the launch's own page; a page pushed later
+ * (`navigateTo`) is opened with the app's launch options all the same, as `getLaunchOptionsSync` answers
+ * them on every page. A mini game has one page: its front end itself.
  */
-export function pageUrl(frontend: string, launch: LaunchOptions): string {
-  const url = new URL(launch.path, frontend);
-  for (const [key, value] of Object.entries(launch.query)) url.searchParams.set(key, value);
+export function pageUrl(
+  frontend: string,
+  launch: LaunchOptions,
+  page: { path: string; query: Record<string, string> } = launch,
+): string {
+  const url = new URL(page.path, frontend);
+  for (const [key, value] of Object.entries(page.query)) url.searchParams.set(key, value);
   url.hash = `${LAUNCH_FRAGMENT_KEY}=${encodeURIComponent(JSON.stringify(launch))}`;
   return url.toString();
 }

@@ -3,10 +3,26 @@
  * records, and the WeChat-shaped answers of `wx.requestSubscribeMessage` and `wx.getSetting`.
  */
 import type { AppType } from './apps.js';
+import { type ErrorDef, Errors } from './errors.js';
 import type { SysMsgType } from './games.js';
 
 /** Template ids per `requestSubscribeMessage` call: 5 for mini programs, 3 for mini games (spec §4.1). */
 export const MAX_TMPL_IDS: Record<AppType, number> = { miniprogram: 5, minigame: 3 };
+
+/**
+ * The checks of `requestSubscribeMessage`'s `tmplIds` that need no lookup, in WeChat's order, as its client
+ * makes them before any request: missing, null, '' or [] is 10001; anything but an array of non-empty
+ * strings 10004; more ids than the app's type allows (duplicates counted) 20003. The shell makes them on
+ * what a page sent, and the server again on what the shell sent.
+ */
+export function tmplIdsProblem(raw: unknown, appType: AppType): ErrorDef | undefined {
+  if (raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0))
+    return Errors.TMPL_IDS_EMPTY;
+  if (!Array.isArray(raw) || !raw.every((id) => typeof id === 'string' && id !== ''))
+    return Errors.TMPL_ID_INVALID;
+  if (raw.length > MAX_TMPL_IDS[appType]) return Errors.TEMPLATE_COUNT_EXCEEDED;
+  return undefined;
+}
 
 /** A template's status in a request's result. `ban`: the template is banned; `filter`: duplicate title. */
 export type SubscribeStatus = 'accept' | 'reject' | 'ban' | 'filter';

@@ -4,6 +4,7 @@
  * the same Service Notifications thread. And what drives them: friends' interactions, reported scores
  * (rank overtaking), and published game updates.
  */
+import { type ErrorDef, Errors } from './errors.js';
 
 /** The system message types a mini game may request, at most 3 per call (spec §4.5). */
 export const SYS_MSG_TYPES = [
@@ -16,6 +17,21 @@ export const MAX_SYS_MSG_TYPES = 3;
 
 export const isSysMsgType = (value: unknown): value is SysMsgType =>
   typeof value === 'string' && (SYS_MSG_TYPES as readonly string[]).includes(value);
+
+/**
+ * The checks of `requestSubscribeSystemMessage`'s `msgTypeList` that need no lookup, made by the shell on
+ * what a page sent and by the server on what the shell sent: missing, null, '' or [] is 10001; anything but
+ * an array of known types is 10004, and so is a list of more than 3 (counted as passed, repeats included):
+ * WeChat's table for this API has no 20003 (spec §3.3), and with only three types a longer list repeats one
+ * or names an unknown one.
+ */
+export function msgTypeListProblem(raw: unknown): ErrorDef | undefined {
+  if (raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0))
+    return Errors.TMPL_IDS_EMPTY;
+  if (!Array.isArray(raw) || !raw.every(isSysMsgType) || raw.length > MAX_SYS_MSG_TYPES)
+    return Errors.TMPL_ID_INVALID;
+  return undefined;
+}
 
 /**
  * What each type is called where the user decides about it: the shell's dialog and the settings page
@@ -210,4 +226,21 @@ export interface FriendInteraction {
   /** The card's message, at most 20 characters (the shell's confirmation shows it too). */
   title?: string;
   quiet?: boolean;
+}
+
+/**
+ * What is wrong with `wx.modifyFriendInteractiveStorage`'s arguments, or undefined: checked by the shell
+ * before it asks the player to confirm, and by the server (91000 with this message).
+ */
+export function interactionProblem(input: { [K in keyof FriendInteraction]?: unknown }): string | undefined {
+  const { key, opNum, operation, toUser, title, quiet } = input;
+  const n = typeof key === 'string' && /^[1-9][0-9]?$/.test(key) ? Number(key) : 0;
+  if (n < 1 || n > INTERACTIVE_KEY_MAX) return `key must be '1' to '${INTERACTIVE_KEY_MAX}'`;
+  if (opNum !== 1) return 'opNum must be 1';
+  if (operation !== 'add') return "operation must be 'add'";
+  if (typeof toUser !== 'string' || toUser === '') return "toUser must be a friend's openid";
+  if (title !== undefined && (typeof title !== 'string' || [...title].length > INTERACTION_TITLE_MAX_LENGTH))
+    return `title must be a string of at most ${INTERACTION_TITLE_MAX_LENGTH} characters`;
+  if (quiet !== undefined && typeof quiet !== 'boolean') return 'quiet must be a boolean';
+  return undefined;
 }

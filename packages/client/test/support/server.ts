@@ -1,19 +1,41 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { issueUserSig } from '../../../server/src/calls/credentials.js';
 import type { GatewayOptions } from '../../../server/src/gateway/gateway.js';
 import { type TestServer, testServer } from '../../../server/src/test-support/harness.js';
 
-/** Test pages, served at `/test/<file>` so their origin is the Beckon server (the SDK's default). */
+/**
+ * Test pages, served at `/test/<file>` so their origin is the Beckon server (the SDK's default). A `.ts` page
+ * script is bundled on request (esbuild), so a page can import the client's sources (the shell's host page).
+ */
 export const PAGES = fileURLToPath(new URL('../pages/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'application/javascript; charset=utf-8',
+  '.ts': 'application/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
 };
+
+/** A page script in TypeScript, bundled for the browser with what it imports; null when there is none. */
+async function bundle(file: string): Promise<Buffer | null> {
+  const found = await readFile(file).catch(() => null);
+  if (!found) return null;
+  const out = await build({
+    entryPoints: [file],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return Buffer.from(out.outputFiles[0]!.contents);
+}
 
 export interface BrowserTestServer {
   /** `http://127.0.0.1:<port>`: a secure context for getUserMedia, as loopback is. */
@@ -43,7 +65,11 @@ export async function startBrowserTestServer(
     { schema: { params: { type: 'object', properties: { '*': { type: 'string' } } } } },
     async (request, reply) => {
       const file = resolve(PAGES, request.params['*']);
-      const body = file.startsWith(PAGES) ? await readFile(file).catch(() => null) : null;
+      const body = !file.startsWith(PAGES)
+        ? null
+        : extname(file) === '.ts'
+          ? await bundle(file)
+          : await readFile(file).catch(() => null);
       if (!body) return reply.code(404).type('text/plain').send(`no test page ${request.params['*']}`);
       return reply
         .type(TYPES[extname(file)] ?? 'application/octet-stream')

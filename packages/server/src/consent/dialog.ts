@@ -2,9 +2,9 @@ import {
   ApiError,
   type DialogTemplate,
   Errors,
-  MAX_TMPL_IDS,
   type SubscribeDialog,
   type SubscribeStatus,
+  tmplIdsProblem,
 } from '@beckon/protocol';
 import { getApp } from '../apps/service.js';
 import type { Context } from '../context.js';
@@ -22,20 +22,6 @@ export interface DialogEntry {
 export interface Dialog {
   app: AppRecord;
   entries: DialogEntry[];
-}
-
-/**
- * `tmplIds` as the mini program passed them: missing, null, '' or [] is 10001; anything but an array of
- * non-empty strings is 10004.
- */
-function parseTmplIds(raw: unknown): string[] {
-  if (raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
-    throw new ApiError(Errors.TMPL_IDS_EMPTY);
-  }
-  if (!Array.isArray(raw) || !raw.every((id) => typeof id === 'string' && id !== '')) {
-    throw new ApiError(Errors.TMPL_ID_INVALID);
-  }
-  return raw as string[];
 }
 
 /** A template whose library title the platform has banned (spec §4.1 `ban`). */
@@ -59,8 +45,9 @@ export async function checkRequest(
   rawTmplIds: unknown,
 ): Promise<Dialog> {
   const app = await getApp(ctx, appid);
-  const requested = parseTmplIds(rawTmplIds);
-  if (requested.length > MAX_TMPL_IDS[app.type]) throw new ApiError(Errors.TEMPLATE_COUNT_EXCEEDED);
+  const problem = tmplIdsProblem(rawTmplIds, app.type);
+  if (problem) throw new ApiError(problem);
+  const requested = rawTmplIds as string[];
   if (app.subscribeBanned) throw new ApiError(Errors.APP_SUBSCRIBE_BANNED);
   if (!(await ctx.store.consent.mainSwitch(appid, userId))) throw new ApiError(Errors.MAIN_SWITCH_OFF);
 

@@ -1,10 +1,4 @@
-import {
-  ApiError,
-  Errors,
-  type FriendInteraction,
-  INTERACTION_TITLE_MAX_LENGTH,
-  INTERACTIVE_KEY_MAX,
-} from '@beckon/protocol';
+import { ApiError, Errors, type FriendInteraction, interactionProblem } from '@beckon/protocol';
 import { openidFor } from '../accounts/openids.js';
 import type { Context } from '../context.js';
 import { contentPolicy } from '../messages/content-policy.js';
@@ -19,30 +13,15 @@ export const DEFAULT_INTERACTION_MESSAGE = 'Interacted with you';
 export type FriendInteractionInput = { [K in keyof FriendInteraction]?: unknown };
 
 function checkInteraction(input: FriendInteractionInput): FriendInteraction {
-  const { key, opNum, operation, toUser, title, quiet } = input;
-  const n = typeof key === 'string' && /^[1-9][0-9]?$/.test(key) ? Number(key) : 0;
-  if (n < 1 || n > INTERACTIVE_KEY_MAX)
-    throw ApiError.invalidRequest(`key must be '1' to '${INTERACTIVE_KEY_MAX}'`);
-  if (opNum !== 1) throw ApiError.invalidRequest('opNum must be 1');
-  if (operation !== 'add') throw ApiError.invalidRequest("operation must be 'add'");
-  if (typeof toUser !== 'string' || toUser === '')
-    throw ApiError.invalidRequest("toUser must be a friend's openid");
-  if (
-    title !== undefined &&
-    (typeof title !== 'string' || [...title].length > INTERACTION_TITLE_MAX_LENGTH)
-  ) {
-    throw ApiError.invalidRequest(
-      `title must be a string of at most ${INTERACTION_TITLE_MAX_LENGTH} characters`,
-    );
-  }
-  if (quiet !== undefined && typeof quiet !== 'boolean')
-    throw ApiError.invalidRequest('quiet must be a boolean');
+  const problem = interactionProblem(input);
+  if (problem) throw ApiError.invalidRequest(problem);
+  const { key, toUser, title, quiet } = input as FriendInteraction;
   return {
-    key: key as string,
-    opNum,
-    operation,
+    key,
+    opNum: 1,
+    operation: 'add',
     toUser,
-    ...(title !== undefined ? { title: title as string } : {}),
+    ...(title !== undefined ? { title } : {}),
     ...(quiet !== undefined ? { quiet } : {}),
   };
 }

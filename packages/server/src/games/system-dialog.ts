@@ -1,8 +1,7 @@
 import {
   ApiError,
   Errors,
-  isSysMsgType,
-  MAX_SYS_MSG_TYPES,
+  msgTypeListProblem,
   SYS_MSG_TYPE_NAMES,
   type SysMsgType,
   type SystemDialogType,
@@ -19,22 +18,6 @@ export interface SystemDialog {
 }
 
 /**
- * `msgTypeList` as the game passed it: missing, null, '' or [] is 10001; anything but an array of known
- * types is 10004, and so is a list of more than 3 (counted as passed, repeats included): WeChat's table for
- * this API has no 20003 (spec §3.3), and with only three types a longer list repeats one or names an
- * unknown one.
- */
-function parseMsgTypeList(raw: unknown): SysMsgType[] {
-  if (raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
-    throw new ApiError(Errors.TMPL_IDS_EMPTY);
-  }
-  if (!Array.isArray(raw) || !raw.every(isSysMsgType) || raw.length > MAX_SYS_MSG_TYPES) {
-    throw new ApiError(Errors.TMPL_ID_INVALID);
-  }
-  return raw;
-}
-
-/**
  * Checks a `requestSubscribeSystemMessage` call (spec §4.5) in this order: unknown app (404), a mini program
  * (95001: the API is a mini game's), then WeChat's: 10001 empty, 10004 not types or more than 3, 20005 app
  * banned, 20004 main switch off. Then settles each distinct type: accepted before (permanent) or switched
@@ -47,7 +30,9 @@ export async function checkSystemRequest(
   rawMsgTypeList: unknown,
 ): Promise<SystemDialog> {
   const app = await getMiniGame(ctx, appid);
-  const requested = parseMsgTypeList(rawMsgTypeList);
+  const problem = msgTypeListProblem(rawMsgTypeList);
+  if (problem) throw new ApiError(problem);
+  const requested = rawMsgTypeList as SysMsgType[];
   if (app.subscribeBanned) throw new ApiError(Errors.APP_SUBSCRIBE_BANNED);
   if (!(await ctx.store.consent.mainSwitch(appid, userId))) throw new ApiError(Errors.MAIN_SWITCH_OFF);
 

@@ -21,11 +21,21 @@ test('GET /sdk/trtc-calling.js serves the script-tag bundle that defines the glo
   expect(JSON.parse(map.body)).toMatchObject({ version: 3 });
 });
 
+test("GET /sdk/wx.js serves the bundle that defines a mini program page's global wx", async () => {
+  const res = await s.app.inject({ method: 'GET', url: '/sdk/wx.js' });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('application/javascript; charset=utf-8');
+  expect(res.body).toContain('globalThis.wx');
+  const map = await s.app.inject({ method: 'GET', url: '/sdk/wx.js.map' });
+  expect(map.statusCode).toBe(200);
+  expect(JSON.parse(map.body)).toMatchObject({ version: 3 });
+});
+
 test('any other file under /sdk/ is a 404 naming the one there is', async () => {
   for (const url of ['/sdk/index.js', '/sdk/..%2Fpackage.json', '/sdk/__proto__']) {
     const res = await s.app.inject({ method: 'GET', url });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ errcode: 91001 });
-    expect(res.json().errmsg).toContain('/sdk/trtc-calling.js');
+    expect(res.json().errmsg).toContain('/sdk/trtc-calling.js and /sdk/wx.js');
   }
 });
