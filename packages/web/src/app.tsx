@@ -19,7 +19,8 @@ import { goBack, match, navigate, path, query } from './state/router.js';
 import { me, restore, restoring } from './state/session.js';
 
 interface Route {
-  screen: JSX.Element;
+  /** Null for the runner, which is always there (screens/runner.tsx). */
+  screen: JSX.Element | null;
   /** The document's title. */
   title: string;
   /** The tab bar shows under the tabs' own screens only, as WeChat hides it on the screens they open. */
@@ -28,11 +29,7 @@ interface Route {
 
 /** The screen at the current address; null for an address the phone does not know (Home shows instead). */
 function route(at: string): Route | null {
-  const runner = match<'appid'>('/apps/:appid', at);
-  if (runner) {
-    const launch = launchFrom(runner.appid, query.value);
-    return { screen: <Runner key={at + query.value} launch={launch} />, title: 'Mini program', tabs: false };
-  }
+  if (match('/apps/:appid', at)) return { screen: null, title: 'Mini program', tabs: false };
   const settings = match<'appid'>('/me/settings/:appid', at);
   if (settings) {
     const back = () => goBack('/me/settings');
@@ -65,11 +62,17 @@ function SignedIn() {
     // `/signup` after signing up, or an address the phone does not know: Home.
     if (!found) navigate('/', { replace: true });
   }, [at]);
+  const runner = match<'appid'>('/apps/:appid', at);
   return (
     <>
-      <div class="screens" inert={dialogs.value.length > 0}>
-        <div class="screen">{known.screen}</div>
-        {known.tabs && <TabBar unread={inbox.value.unread} />}
+      <div class="stage" inert={dialogs.value.length > 0}>
+        {known.screen && (
+          <div class="screens">
+            <div class="screen">{known.screen}</div>
+            {known.tabs && <TabBar unread={inbox.value.unread} />}
+          </div>
+        )}
+        <Runner launch={runner ? launchFrom(runner.appid, query.value) : null} />
       </div>
       <DialogLayer />
     </>

@@ -1,9 +1,19 @@
-import type { AppListing } from '@beckon/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BackIcon, CloseRingIcon, MoreIcon } from '../components/icons.js';
 import { ask } from '../dialogs/dialog-host.js';
-import { appById, apps, appsError, loadApps } from '../state/catalogue.js';
+import { appById, apps, loadApps } from '../state/catalogue.js';
 import { goBack } from '../state/router.js';
+import {
+  appBack,
+  backgroundApp,
+  openApp,
+  reloadApp,
+  settingsOver,
+  shellState,
+  showSettings,
+  startShell,
+  stopShell,
+} from '../state/shell.js';
 import { AppSettings } from './app-settings.js';
 import type { Launch } from './runner-address.js';
 
@@ -43,45 +53,73 @@ function RunnerNav({ title, canGoBack, onBack, onMenu, onClose }: RunnerNavProps
 }
 
 /**
- * The runner: an app's pages, full screen, with its nav bar. The shell (`@beckon/client/shell`) mounts the
- * app's frames into the host element and asks the phone to draw its dialogs (dialogs/). Settings (the
- * capsule's menu, `wx.openSetting`) open over the app, which stays as it was underneath.
+ * The runner: the app in front, full screen under its nav bar. It stays mounted while the person is signed
+ * in, hidden on the phone's other screens: the shell keeps the running apps' frames in its host element,
+ * and an app left for another screen is where it was when the person comes back from Home (WeChat's
+ * mini programs stay in the background). `launch` is what the address asks for; null elsewhere.
  */
-export function Runner({ launch }: { launch: Launch }) {
-  const host = useRef<HTMLDivElement>(null);
-  const [stackDepth] = useState(1);
-  const [settingsOpen, setSettingsOpen] = useState(false);
-  const [reloads, setReloads] = useState(0);
-  const app: AppListing | undefined = appById.value.get(launch.appid);
+export function Runner({ launch }: { launch: Launch | null }) {
+  const host = useRef<HTMLElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const app = launch ? appById.value.get(launch.appid) : undefined;
+  const front = shellState.value.running.find((r) => r.app.appid === shellState.value.front);
+  const card = launch && launch.scene === 1014 ? { page: launch.page } : null;
 
   useEffect(() => {
-    void loadApps();
+    startShell(host.current!);
+    return stopShell;
   }, []);
 
-  const close = () => goBack('/');
+  // Each arrival at a runner address opens (or brings back) its app; leaving it sends the app behind.
+  const key = launch ? `${launch.appid} ${launch.scene} ${launch.page}` : null;
+  useEffect(() => {
+    if (!launch) {
+      backgroundApp();
+      return;
+    }
+    setProblem(null);
+    if (!apps.value) {
+      void loadApps();
+      return;
+    }
+    if (!app?.frontend) {
+      setProblem('This mini program cannot be opened: it has no pages.');
+      return;
+    }
+    try {
+      openApp(app, card);
+    } catch (err) {
+      setProblem(`This mini program cannot be opened: ${(err as Error).message}`);
+    }
+  }, [key, apps.value !== null]);
+
   const menu = async () => {
     const choice = await ask('action-sheet', { options: { itemList: ['Settings', 'Reload'] } });
-    if (choice === 0) setSettingsOpen(true);
-    if (choice === 1) setReloads((n) => n + 1);
+    if (!app) return;
+    if (choice === 0) void showSettings(app.appid);
+    if (choice === 1) reloadApp(app, card);
   };
 
-  const missing = apps.value !== null && !app?.frontend;
+  const over = settingsOver.value;
+  const title = app?.name ?? front?.app.name ?? '';
   return (
-    <div class="runner">
+    <div class="runner" hidden={!launch}>
       <RunnerNav
-        title={app?.name ?? ''}
-        canGoBack={stackDepth > 1}
-        onBack={() => {}}
+        title={title}
+        canGoBack={(front?.pages.length ?? 0) > 1}
+        onBack={appBack}
         onMenu={menu}
-        onClose={close}
+        onClose={() => goBack('/')}
       />
-      <div class="runner-host" ref={host} inert={settingsOpen} data-reloads={reloads}>
-        {missing && <p class="quiet-note">This mini program cannot be opened: it has no pages.</p>}
-        {appsError.value && <p class="quiet-note">{appsError.value}</p>}
-      </div>
-      {settingsOpen && (
+      <section class="runner-host" ref={host} inert={over !== null} aria-label={title} />
+      {problem && (
+        <p class="quiet-note runner-problem" role="alert">
+          {problem}
+        </p>
+      )}
+      {over && launch && (
         <div class="runner-overlay">
-          <AppSettings appid={launch.appid} onBack={() => setSettingsOpen(false)} />
+          <AppSettings appid={over.appid} onBack={over.close} />
         </div>
       )}
     </div>

@@ -110,3 +110,25 @@ export async function asUser(
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.body ? res.json() : undefined;
 }
+
+/** What a test mini program page (packages/client/test/pages/mini) reported: one entry per wx answer. */
+export interface PageResult {
+  api: string;
+  ok: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: WeChat's result objects, read by the tests
+  res: any;
+  href: string;
+}
+
+/**
+ * The answers the test mini programs' pages got, read from the console as they log them: evaluating
+ * script in a frame would give it user activation, which the shell's tap rule reads.
+ */
+export function pageResults(page: Page): PageResult[] {
+  const results: PageResult[] = [];
+  page.on('console', (message) => {
+    const [tag, json] = message.text().split(/ (.*)/s, 2);
+    if (tag === 'beckon-test-result' && json) results.push(JSON.parse(json));
+  });
+  return results;
+}
