@@ -1,38 +1,16 @@
 // The runner: a mini program opened from Home and from a card, in the shell's sandboxed frames under the
 // phone's nav bar and capsule; the consent dialog the phone draws after a tap in the frame; the app's
 // settings from the capsule; Back through its page stack; closing keeps it where it was.
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { eventually } from '../../client/test/support/eventually.js';
-import { type MiniApp, newApp, newUser, type Step, useWxWorld } from '../../client/test/support/wx-world.js';
+import { newApp, newUser, useWxWorld } from '../../client/test/support/wx-world.js';
 import { addLibraryTemplate } from '../../server/src/test-support/harness.js';
+import { frameOf, resultOf, tapWith } from './support/apps.js';
 import { allow, backendOf, openidOf, send, shipped } from './support/messages.js';
 import { openPhone, type PageResult, pageResults, screenshot, signInOnPhone, tab } from './support/phone.js';
 
 const w = useWxWorld();
-
-const onScreen = (app: MiniApp) => `[data-beckon-app="${app.appid}"] iframe:not([hidden])`;
-
-/** The app's page on screen, once its script ran. */
-async function frameOf(page: Page, app: MiniApp): Promise<Frame> {
-  const frame = await (await page.waitForSelector(onScreen(app))).contentFrame();
-  if (!frame) throw new Error('no frame');
-  await frame.waitForFunction(() => 'mini' in window && 'wx' in window);
-  return frame;
-}
-
-/** Makes the page run `step` on its next tap of its button, and taps it as a person does. */
-async function tapWith(page: Page, app: MiniApp, step: Step): Promise<void> {
-  const frame = await frameOf(page, app);
-  await frame.evaluate(
-    (s) => (window as unknown as { mini: { prepare(s: Step): void } }).mini.prepare(s),
-    step,
-  );
-  await page.frameLocator(onScreen(app)).locator('#act').click();
-}
-
-const resultOf = (results: PageResult[], index: number) =>
-  eventually(() => results[index], `the page's result ${index}`, 10_000);
 
 async function phoneOf(username: string): Promise<{ page: Page; results: PageResult[] }> {
   const page = await openPhone(w.browser, w.beckon.url);
@@ -92,6 +70,18 @@ describe('the runner', () => {
     await page.getByRole('heading', { name: 'Tiny Shop', level: 1 }).waitFor();
     expect(await kept.count()).toBe(0);
 
+    // wx.openSetting in a tap opens the same page; leaving it answers the app with the settings.
+    await tapWith(page, app, { api: 'openSetting', args: { withSubscriptions: true } });
+    await kept.waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    expect((await resultOf(results, 1)).res).toMatchObject({
+      errMsg: 'openSetting:ok',
+      subscriptionsSetting: {
+        mainSwitch: true,
+        itemSettings: { [shippedId]: 'accept', [deliveredId]: 'reject' },
+      },
+    });
+
     // Close: Home again; opening the app again finds it where it was (no reload of its page).
     await page.getByRole('button', { name: 'Close Tiny Shop' }).click();
     await page.getByRole('heading', { name: 'Mini Programs' }).waitFor();
@@ -99,7 +89,7 @@ describe('the runner', () => {
     const again = await frameOf(page, app);
     expect(
       await again.evaluate(() => (window as unknown as { mini: { results: unknown[] } }).mini.results.length),
-    ).toBe(1);
+    ).toBe(2);
     await page.context().close();
   });
 

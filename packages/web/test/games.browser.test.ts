@@ -1,0 +1,156 @@
+// A mini game in the runner: the modal, action sheet, reminder-type dialog and friend confirmation the
+// phone draws for it; its reminder types in its settings; a friend's reminder as a system card in the
+// thread, whose menu turns that reminder type off.
+import type { SettingResult } from '@beckon/protocol';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { newApp, newUser, useWxWorld } from '../../client/test/support/wx-world.js';
+import { frameOf, resultOf, tapWith } from './support/apps.js';
+import {
+  asUser,
+  openPhone,
+  type PageResult,
+  pageResults,
+  screenshot,
+  signInOnPhone,
+  tab,
+} from './support/phone.js';
+
+const w = useWxWorld();
+
+async function phoneOf(username: string): Promise<{ page: Page; results: PageResult[] }> {
+  const page = await openPhone(w.browser, w.beckon.url);
+  const results = pageResults(page);
+  await signInOnPhone(page, username);
+  return { page, results };
+}
+
+test('a modal, then the reminder-type dialog in its callback; an action sheet; the types in settings', async () => {
+  const game = await newApp(w, { type: 'minigame', name: 'Star Hop' });
+  const user = await newUser(w, 'vic');
+  const { page, results } = await phoneOf(user.username);
+  await page.getByRole('button', { name: /Star Hop/ }).click();
+  await frameOf(page, game);
+
+  await tapWith(page, game, {
+    api: 'showModal',
+    args: { title: 'Refill stamina?', content: 'We can remind you\nwhen it is full.', confirmText: 'Yes' },
+    andThen: {
+      api: 'requestSubscribeSystemMessage',
+      args: { msgTypeList: ['SYS_MSG_TYPE_INTERACTIVE', 'SYS_MSG_TYPE_WHATS_NEW'] },
+    },
+  });
+  const modal = page.getByRole('dialog', { name: 'Refill stamina?' });
+  await modal.waitFor();
+  await screenshot(page, 'game-modal');
+  await modal.getByRole('button', { name: 'Yes' }).click();
+  expect((await resultOf(results, 0)).res).toMatchObject({
+    errMsg: 'showModal:ok',
+    confirm: true,
+    cancel: false,
+  });
+
+  const ask = page.getByRole('dialog', { name: 'Star Hop Would like to send you these reminders' });
+  await ask.waitFor();
+  expect(await ask.locator('.consent-item-title').allTextContents()).toEqual([
+    'Friend interaction reminders',
+    'Game update reminders',
+  ]);
+  await screenshot(page, 'game-reminder-dialog');
+  await ask.getByRole('switch', { name: 'Game update reminders' }).click();
+  await ask.getByRole('button', { name: 'Allow' }).click();
+  expect((await resultOf(results, 1)).res).toEqual({
+    errMsg: 'requestSubscribeSystemMessage:ok',
+    SYS_MSG_TYPE_INTERACTIVE: 'accept',
+    SYS_MSG_TYPE_WHATS_NEW: 'reject',
+  });
+
+  await tapWith(page, game, {
+    api: 'showActionSheet',
+    args: { alertText: 'Send a gift', itemList: ['Star', 'Heart'] },
+  });
+  const sheet = page.getByRole('dialog', { name: 'Send a gift' });
+  await sheet.waitFor();
+  await screenshot(page, 'game-action-sheet');
+  await sheet.getByRole('button', { name: 'Heart' }).click();
+  expect((await resultOf(results, 2)).res).toEqual({ errMsg: 'showActionSheet:ok', tapIndex: 1 });
+
+  // The game's settings: its reminder types; one switched off there.
+  await page.getByRole('button', { name: 'More' }).click();
+  await page.getByRole('dialog', { name: 'Options' }).getByRole('button', { name: 'Settings' }).click();
+  const reminders = page.getByRole('list', { name: 'Game reminders' });
+  await reminders.waitFor();
+  const interactive = reminders.getByRole('switch', { name: 'Friend interaction reminders' });
+  expect(await interactive.getAttribute('aria-checked')).toBe('true');
+  await screenshot(page, 'game-settings-reminders');
+  await interactive.click();
+  await expect
+    .poll(async () => {
+      const body = (await asUser(
+        w.beckon,
+        user.token,
+        'GET',
+        `/api/apps/${game.appid}/settings`,
+      )) as SettingResult;
+      return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
+    })
+    .toBe('reject');
+  await page.context().close();
+});
+
+test("a friend interaction the player confirms reaches the friend's thread as a system card", async () => {
+  const game = await newApp(w, { type: 'minigame', name: 'Star Hop Friends' });
+  const ann = await newUser(w, 'ann');
+  const ben = await newUser(w, 'ben');
+  await asUser(w.beckon, ann.token, 'POST', '/api/friends', { username: ben.username });
+  // Ben plays the game and allowed friend interaction reminders.
+  await asUser(w.beckon, ben.token, 'POST', `/api/apps/${game.appid}/login`);
+  const types = ['SYS_MSG_TYPE_INTERACTIVE'];
+  await asUser(w.beckon, ben.token, 'POST', `/api/apps/${game.appid}/system-subscriptions`, {
+    msgTypeList: types,
+    accepted: types,
+  });
+
+  const { page, results } = await phoneOf(ann.username);
+  await page.getByRole('button', { name: /Star Hop Friends/ }).click();
+  await tapWith(page, game, { api: 'getFriendCloudStorage', args: { keyList: ['score'] } });
+  const board = (await resultOf(results, 0)).res as { data: { nickname: string; openid: string }[] };
+  const benOpenid = board.data.find((p) => p.nickname === ben.username)!.openid;
+
+  await tapWith(page, game, {
+    api: 'modifyFriendInteractiveStorage',
+    args: { key: '1', opNum: 1, operation: 'add', toUser: benOpenid, title: 'Sent you a star' },
+  });
+  const confirm = page.getByRole('dialog', { name: `Remind ${ben.username}?` });
+  await confirm.waitFor();
+  expect(await confirm.getByText('Sent you a star').count()).toBe(1);
+  await screenshot(page, 'game-friend-interaction');
+  await confirm.getByRole('button', { name: 'Send' }).click();
+  expect((await resultOf(results, 1)).res).toEqual({ errMsg: 'modifyFriendInteractiveStorage:ok' });
+
+  const friend = await phoneOf(ben.username);
+  await tab(friend.page, 'Notifications').click();
+  const card = friend.page.getByRole('article');
+  await card.waitFor();
+  expect(await card.locator('.card-app').textContent()).toBe('Star Hop Friends');
+  await screenshot(friend.page, 'game-system-card');
+  await card.getByRole('button', { name: /^More options for / }).click();
+  await friend.page.getByRole('button', { name: 'Stop receiving these reminders' }).click();
+  await friend.page
+    .getByRole('dialog', { name: /^Stop receiving / })
+    .getByRole('button', { name: 'Stop' })
+    .click();
+  await expect
+    .poll(async () => {
+      const body = (await asUser(
+        w.beckon,
+        ben.token,
+        'GET',
+        `/api/apps/${game.appid}/settings`,
+      )) as SettingResult;
+      return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
+    })
+    .toBe('reject');
+  await page.context().close();
+  await friend.page.context().close();
+});
