@@ -90,6 +90,25 @@ describe('the runner', () => {
     expect(
       await again.evaluate(() => (window as unknown as { mini: { results: unknown[] } }).mini.results.length),
     ).toBe(2);
+
+    // The capsule's Reload starts the app over.
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('dialog', { name: 'Options' }).getByRole('button', { name: 'Reload' }).click();
+    const reloaded = async () => {
+      const fresh = await frameOf(page, app);
+      return fresh.evaluate(
+        () => (window as unknown as { mini: { results: unknown[] } }).mini.results.length,
+      );
+    };
+    // The old page may go away while it is read: a detached frame is "not yet".
+    await eventually(
+      () =>
+        reloaded().then(
+          (n) => n === 0 || undefined,
+          () => undefined,
+        ),
+      'a fresh page',
+    );
     await page.context().close();
   });
 
