@@ -155,6 +155,19 @@ describe('the runner', () => {
     await eventually(async () => (await back.count()) === 0 || undefined, 'Back gone on the first page');
     expect(new URL((await frameOf(page, app)).url()).pathname).toBe(`/mini/${app.appid}/pages/order/detail`);
 
+    // A reload of the runner's address opens the app again the same way.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Card Shop', level: 1 }).waitFor();
+    const reopened = await frameOf(page, app);
+    expect(new URL(reopened.url()).pathname).toBe(`/mini/${app.appid}/pages/order/detail`);
+    expect(
+      await reopened.evaluate(() =>
+        (
+          window as unknown as { wx: { getLaunchOptionsSync(): { scene: number } } }
+        ).wx.getLaunchOptionsSync(),
+      ),
+    ).toMatchObject({ scene: 1014, query: { id: '42', from: 'card' } });
+
     // The browser's Back leaves the app for the thread.
     await page.goBack();
     await page.getByRole('heading', { name: 'Service Notifications' }).waitFor();
