@@ -8,7 +8,10 @@ export default defineConfig({
   resolve: unit.resolve,
   test: {
     include: ['packages/*/test/**/*.browser.test.ts'],
-    globalSetup: ['packages/client/test/support/global-setup.ts'],
+    globalSetup: [
+      'packages/client/test/support/global-setup.ts',
+      'packages/web/test/support/global-setup.ts',
+    ],
     // A browser starts per file and a call takes a second or two to carry media.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -4,6 +4,7 @@
  */
 import type { AppType } from './apps.js';
 import { type ErrorDef, Errors } from './errors.js';
+import type { SysMsgType } from './games.js';
 
 /** Template ids per `requestSubscribeMessage` call: 5 for mini programs, 3 for mini games (spec §4.1). */
 export const MAX_TMPL_IDS: Record<AppType, number> = { miniprogram: 5, minigame: 3 };
@@ -93,3 +94,28 @@ export interface SettingChange {
 
 /** Where a consent change came from; the webhooks of a later issue turn these into events. */
 export type ConsentSource = 'popup' | 'silent' | 'settings' | 'main-switch' | 'card';
+
+/** One remembered ("always keep my choice") template on the phone's settings page. */
+export interface KeptTemplate {
+  templateId: string;
+  /** The template's title, as the consent dialog showed it. */
+  title: string;
+  /** 2 one-time, 3 long-term */
+  type: 2 | 3;
+  setting: ItemSetting;
+}
+
+/**
+ * `GET /api/apps/:appid/settings/page`: what the phone's Settings → Subscription Messages page draws. The
+ * same facts as `GET /api/apps/:appid/settings` (which answers in `wx.getSetting`'s exact shape, ids only)
+ * with each kept template's title; a mini game's system message types apart from the templates.
+ */
+export interface SettingsPage {
+  appid: string;
+  appName: string;
+  mainSwitch: boolean;
+  /** By title. */
+  templates: KeptTemplate[];
+  /** A mini game's SYS_MSG_TYPE_* (games.ts) that appear in `itemSettings`, with their setting. */
+  systemTypes: { msgType: SysMsgType; setting: ItemSetting }[];
+}

@@ -3,6 +3,7 @@ import {
   MAX_PRIVATE_TEMPLATES,
   type SettingChange,
   type SettingResult,
+  type SettingsPage,
   type SubscribeDialog,
   type SubscribeResult,
   SYS_MSG_TYPES,
@@ -12,6 +13,7 @@ import type { Context } from '../context.js';
 import { requireSession } from '../http/session-auth.js';
 import { prepareSubscription } from './dialog.js';
 import { changeSettings, getSettings } from './settings.js';
+import { settingsPage } from './settings-page.js';
 import { type SubscribeInput, subscribe } from './subscribe.js';
 
 /*
@@ -86,6 +88,13 @@ export function registerConsentRoutes(client: FastifyInstance, ctx: Context): vo
       '/api/apps/:appid/settings',
       { schema: { params: appParams, querystring: { type: 'object' } }, config: { wxApi: 'getSetting' } },
       (request): Promise<SettingResult> => getSettings(ctx, request.params.appid, request.user.id),
+    );
+
+    // The phone's own page (titles beside ids), in the client API's default shapes.
+    signedIn.get<{ Params: AppParams }>(
+      '/api/apps/:appid/settings/page',
+      { schema: { params: appParams, querystring: { type: 'object' } } },
+      (request): Promise<SettingsPage> => settingsPage(ctx, request.params.appid, request.user.id),
     );
 
     signedIn.put<{ Params: AppParams; Body: SettingChange }>(

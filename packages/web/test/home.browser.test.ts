@@ -1,0 +1,68 @@
+// Home lists the mini programs and mini games that have a front end, with icon, name and type.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium } from '../../client/test/support/browser.js';
+import type { BrowserTestServer } from '../../client/test/support/server.js';
+import { type FrontendServer, startFrontendServer } from './support/frontend.js';
+import { createApp, openPhone, screenshot, signUpOnPhone, startPhoneServer } from './support/phone.js';
+
+let world: BrowserTestServer;
+let frontend: FrontendServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  world = await startPhoneServer();
+  frontend = await startFrontendServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await frontend?.close();
+  await world?.close();
+});
+
+test('Home lists the apps with a front end: icon or initial, name, type; the others are left out', async () => {
+  await createApp(world, {
+    name: 'Corner Shop',
+    type: 'miniprogram',
+    icon: `${frontend.url}icon.svg`,
+    frontend: `${frontend.url}shop/`,
+  });
+  await createApp(world, { name: 'Tap Tap Stars', type: 'minigame', frontend: `${frontend.url}game/` });
+  await createApp(world, { name: 'Backend Only', type: 'miniprogram' });
+
+  const page = await openPhone(browser, world.url);
+  await signUpOnPhone(page, 'hana');
+  const list = page.getByRole('list', { name: 'Mini programs and mini games' });
+  await list.getByRole('button').first().waitFor();
+  expect(await list.locator('.list-row-title').allTextContents()).toEqual(['Corner Shop', 'Tap Tap Stars']);
+  expect(await list.locator('.list-row-sub').allTextContents()).toEqual(['Mini Program', 'Mini Game']);
+
+  const shop = list.getByRole('button', { name: /Corner Shop/ });
+  const icon = shop.locator('img');
+  await page.waitForFunction((img) => (img as HTMLImageElement).complete, await icon.elementHandle());
+  expect(await icon.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  expect(await icon.getAttribute('alt')).toBe('');
+  // No icon: the name's first letter on a tile.
+  expect(
+    await list
+      .getByRole('button', { name: /Tap Tap Stars/ })
+      .locator('.app-icon-tile')
+      .textContent(),
+  ).toBe('T');
+  await screenshot(page, 'home');
+  await page.context().close();
+});
+
+test('on a desktop window the phone sits in a phone-sized frame, centred', async () => {
+  const page = await openPhone(browser, world.url, { width: 1280, height: 900 });
+  await signUpOnPhone(page, 'desk');
+  const box = await page.locator('.phone').boundingBox();
+  expect(box).not.toBeNull();
+  expect(box!.width).toBe(390);
+  expect(box!.height).toBeLessThanOrEqual(844);
+  expect(Math.abs(box!.x + box!.width / 2 - 640)).toBeLessThan(2);
+  await screenshot(page, 'home-desktop');
+  await page.context().close();
+});
