@@ -27,15 +27,19 @@ test('@beckon/client is the ESM build; @beckon/client/trtc-calling.js is the scr
   expect(JSON.parse(out)).toEqual({ esm: 'onInvited', global: 'onInvited' });
 });
 
-test('the subpaths load from the build: socket, inbox, platform', () => {
+test('the subpaths load from the build: socket, inbox, platform, wx, shell', () => {
   const script = `
     const socket = await import('@beckon/client/socket');
     const inbox = await import('@beckon/client/inbox');
     const platform = await import('@beckon/client/platform');
+    const wx = await import('@beckon/client/wx');
+    const shell = await import('@beckon/client/shell');
     console.log(JSON.stringify({
       socket: typeof socket.BeckonSocket,
       inbox: typeof inbox.Inbox,
       platform: [typeof platform.PlatformHttp, typeof platform.PlatformError],
+      wx: typeof wx.createWx,
+      shell: [typeof shell.Shell, typeof shell.ShellError, shell.FRAME_SANDBOX],
     }));
   `;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -46,5 +50,35 @@ test('the subpaths load from the build: socket, inbox, platform', () => {
     socket: 'function',
     inbox: 'function',
     platform: ['function', 'function'],
+    wx: 'function',
+    shell: ['function', 'function', 'allow-scripts allow-forms allow-same-origin'],
+  });
+});
+
+test("@beckon/client/wx.js is the script-tag bundle that defines a page's global wx", () => {
+  // A page opened outside any shell (no parent frame): wx exists, and its calls say why they cannot work.
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { fileURLToPath } from 'node:url';
+    import vm from 'node:vm';
+    const bundle = readFileSync(fileURLToPath(import.meta.resolve('@beckon/client/wx.js')), 'utf8');
+    const page = {
+      location: { hash: '', pathname: '/pages/index', search: '?id=1' },
+      document: { readyState: 'complete', currentScript: null },
+      addEventListener() {},
+      URLSearchParams,
+    };
+    page.window = page.parent = page;
+    vm.runInNewContext(bundle, page);
+    const failed = await page.wx.login().catch((err) => err);
+    console.log(JSON.stringify({ launch: page.wx.getLaunchOptionsSync(), failed }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  expect(JSON.parse(out)).toEqual({
+    launch: expect.objectContaining({ path: 'pages/index', query: { id: '1' }, scene: 1001 }),
+    failed: { errMsg: 'login:fail not opened by a Beckon shell' },
   });
 });

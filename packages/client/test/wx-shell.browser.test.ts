@@ -19,9 +19,10 @@ async function opened(...apps: MiniApp[]): Promise<Host> {
   return host;
 }
 
-/** The on-screen page's path and query, as its own URL says. */
+/** The on-screen page's path and query, as its own URL says; it is the only page of any app shown. */
 async function onScreen(app: MiniApp): Promise<string> {
   const frame = await host.frame(app);
+  expect(await host.page.locator('[data-beckon-app] iframe:visible').count()).toBe(1);
   return frame.evaluate(() => location.pathname.split('/').slice(3).join('/') + location.search);
 }
 

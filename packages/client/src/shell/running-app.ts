@@ -82,10 +82,10 @@ export class RunningApp {
     const element = doc.createElement('iframe');
     element.setAttribute('sandbox', FRAME_SANDBOX);
     element.title = this.app.name;
-    element.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;border:0;display:block;';
+    element.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;border:0;';
     element.src = pageUrl(this.app.frontend!, this.launch, page);
     const frame: PageFrame = { page: { path: page.path, query: { ...page.query } }, element, ready: false };
-    if (this.stack.length > 0) this.top.element.hidden = true;
+    if (this.stack.length > 0) show(this.top.element, false);
     this.stack.push(frame);
     this.container.append(element);
     return frame;
@@ -95,7 +95,7 @@ export class RunningApp {
   pop(count: number): void {
     const removed = this.stack.splice(Math.max(1, this.stack.length - count));
     for (const frame of removed) retire(frame);
-    this.top.element.hidden = false;
+    show(this.top.element, true);
   }
 
   /** Replaces the top page (redirectTo). */
@@ -113,7 +113,7 @@ export class RunningApp {
   }
 
   setVisible(visible: boolean): void {
-    this.container.hidden = !visible;
+    show(this.container, visible);
   }
 
   /** While a dialog of the shell is open, nothing in the app's pages can be clicked, typed or focused. */
@@ -141,7 +141,16 @@ export class RunningApp {
   }
 }
 
+/**
+ * Shows or hides one of the shell's elements: `hidden` says so, and an inline `display` makes it so whatever
+ * the phone's own styles say of iframes or divs.
+ */
+function show(element: HTMLElement, shown: boolean): void {
+  element.hidden = !shown;
+  element.style.display = shown ? '' : 'none';
+}
+
 function retire(frame: PageFrame): void {
-  frame.element.hidden = true;
+  show(frame.element, false);
   setTimeout(() => frame.element.remove(), RETIRE_MS);
 }

@@ -102,6 +102,7 @@ export class Shell {
    */
   open(app: AppListing): void {
     const running = this.apps.get(app.appid);
+    if (running === this.front && running) return;
     if (running) {
       const top = running.top.page;
       this.bringToFront(running, { path: top.path, query: top.query, scene: SCENES.HOME, referrerInfo: {} });
