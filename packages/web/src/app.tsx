@@ -13,6 +13,7 @@ import { Runner } from './screens/runner.js';
 import { launchFrom } from './screens/runner-address.js';
 import { SettingsList } from './screens/settings-list.js';
 import { SignIn } from './screens/sign-in.js';
+import { appById } from './state/catalogue.js';
 import { inWords } from './state/http.js';
 import { inbox } from './state/inbox.js';
 import { goBack, match, navigate, path, query } from './state/router.js';
@@ -29,7 +30,11 @@ interface Route {
 
 /** The screen at the current address; null for an address the phone does not know (Home shows instead). */
 function route(at: string): Route | null {
-  if (match('/apps/:appid', at)) return { screen: null, title: 'Mini program', tabs: false };
+  const running = match<'appid'>('/apps/:appid', at);
+  if (running) {
+    const title = appById.value.get(running.appid)?.name ?? 'Mini program';
+    return { screen: null, title, tabs: false };
+  }
   const settings = match<'appid'>('/me/settings/:appid', at);
   if (settings) {
     const back = () => goBack('/me/settings');
