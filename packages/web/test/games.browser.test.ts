@@ -134,6 +134,18 @@ test("a friend interaction the player confirms reaches the friend's thread as a 
   await card.waitFor();
   expect(await card.locator('.card-app').textContent()).toBe('Star Hop Friends');
   await screenshot(friend.page, 'game-system-card');
+
+  // A system card opens its game at the start, scene 1014, with no query (spec §6.4), then back to the thread.
+  await card.getByRole('button', { name: 'Enter Mini Program to view' }).click();
+  await friend.page.getByRole('heading', { name: 'Star Hop Friends', level: 1 }).waitFor();
+  const opened = await frameOf(friend.page, game);
+  expect(
+    await opened.evaluate(() =>
+      (window as unknown as { wx: { getLaunchOptionsSync(): unknown } }).wx.getLaunchOptionsSync(),
+    ),
+  ).toMatchObject({ path: '', query: {}, scene: 1014 });
+  await friend.page.goBack();
+  await friend.page.getByRole('heading', { name: 'Service Notifications' }).waitFor();
   await card.getByRole('button', { name: /^More options for / }).click();
   await friend.page.getByRole('button', { name: 'Stop receiving these reminders' }).click();
   await friend.page

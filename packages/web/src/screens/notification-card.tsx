@@ -15,12 +15,14 @@ export interface NotificationCardProps {
 /**
  * One card of Service Notifications: the app, the title, a row per keyword (label: value, exactly as sent,
  * as text), a badge for a developer or trial version, and the line that opens the app's page when the card
- * has one. A system card (a mini game's reminder) is drawn the same way.
+ * has one (a system card, a mini game's reminder, always opens its game).
  */
 export function NotificationCard({ card, app, onOpen, onMenu }: NotificationCardProps) {
   const titleId = useId();
   const badge = STATE_BADGE[card.miniprogramState];
-  const opens = card.page !== null;
+  // A mini game's system reminder opens the game at its start (scene 1014), as WeChat's do; a subscribe
+  // message opens only when its send named a page.
+  const opens = card.page !== null || card.kind === 'system';
   return (
     <article class="card" aria-labelledby={titleId} data-msgid={card.msgid}>
       <header class="card-head">

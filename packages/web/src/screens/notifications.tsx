@@ -89,7 +89,8 @@ export function Notifications() {
   };
 
   const open = (card: InboxCard) => {
-    if (card.page !== null) navigate(runnerAddress(card.appid, card.page, SCENES.SERVICE_NOTIFICATION));
+    if (card.page !== null || card.kind === 'system')
+      navigate(runnerAddress(card.appid, card.page, SCENES.SERVICE_NOTIFICATION));
   };
 
   return (
