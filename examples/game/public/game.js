@@ -59,8 +59,15 @@ const state = {
   overlayText: '',
 };
 
+/** How long the status line stays: it floats over the page (style.css), so it goes once read. */
+const SAY_MS = 6000;
+let unsay;
 const say = (text) => {
   ui.status.textContent = text;
+  clearTimeout(unsay);
+  unsay = setTimeout(() => {
+    ui.status.textContent = '';
+  }, SAY_MS);
 };
 
 // --- stamina and buttons -------------------------------------------------------------------------------
