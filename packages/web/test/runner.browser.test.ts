@@ -59,7 +59,11 @@ describe('the runner', () => {
       [deliveredId]: 'reject',
     });
 
-    // The capsule's menu → Settings, over the app; Back returns to the app as it was.
+    // The capsule's menu → Settings, over the app; Back returns to the app as it was, which hears onShow
+    // (it may read what changed).
+    const shows = () =>
+      frame.evaluate(() => (window as unknown as { mini: { shows: unknown[] } }).mini.shows.length);
+    const showsBefore = await shows();
     await page.getByRole('button', { name: 'More' }).click();
     await page.getByRole('dialog', { name: 'Options' }).getByRole('button', { name: 'Settings' }).click();
     const kept = page.getByRole('list', { name: 'Remembered choices' });
@@ -69,6 +73,7 @@ describe('the runner', () => {
     await page.getByRole('button', { name: 'Back' }).click();
     await page.getByRole('heading', { name: 'Tiny Shop', level: 1 }).waitFor();
     expect(await kept.count()).toBe(0);
+    await expect.poll(shows).toBe(showsBefore + 1);
 
     // wx.openSetting in a tap opens the same page; leaving it answers the app with the settings.
     await tapWith(page, app, { api: 'openSetting', args: { withSubscriptions: true } });

@@ -8,9 +8,9 @@ import {
   backgroundApp,
   openApp,
   reloadApp,
+  settingsFromMenu,
   settingsOver,
   shellState,
-  showSettings,
   startShell,
   stopShell,
 } from '../state/shell.js';
@@ -96,7 +96,7 @@ export function Runner({ launch }: { launch: Launch | null }) {
   const menu = async () => {
     const choice = await ask('action-sheet', { options: { itemList: ['Settings', 'Reload'] } });
     if (!app) return;
-    if (choice === 0) void showSettings(app.appid);
+    if (choice === 0) void settingsFromMenu(app.appid);
     if (choice === 1) reloadApp(app, card);
   };
 

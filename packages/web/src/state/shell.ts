@@ -3,6 +3,7 @@ import type { AppListing } from '@beckon/protocol';
 import { signal } from '@preact/signals';
 import { ask } from '../dialogs/dialog-host.js';
 import { http } from './http.js';
+import { path } from './router.js';
 
 /**
  * The session's shell (`@beckon/client/shell`): runs the mini programs in frames inside the runner's host
@@ -29,6 +30,19 @@ export function showSettings(appid: string, signal?: AbortSignal): Promise<void>
     settingsOver.value = { appid, close };
     signal?.addEventListener('abort', close, { once: true });
   });
+}
+
+/**
+ * The capsule's Settings: the app's settings page over it. The app goes behind meanwhile (its pages hear
+ * `hide`) and comes back to the front when the person returns from the settings (`show`), so a page can
+ * read what changed, as a WeChat page hears onHide and onShow around the settings page. Leaving the runner
+ * for another screen closes the settings too: then the app stays behind.
+ */
+export async function settingsFromMenu(appid: string): Promise<void> {
+  if (!shell) return;
+  shell.background();
+  await showSettings(appid);
+  if (path.value.startsWith(`/apps/${encodeURIComponent(appid)}`)) shell?.show(appid);
 }
 
 /** What the shell asks the phone to draw (dialogs/), each answer the person's. */
