@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
  * @property {number} port               0 picks a free port
  * @property {string} dataDir            players' stamina and the consent-ledger mirror are kept here
  * @property {number} staminaRefillMs    how long stamina takes to refill after a run
- * @property {string} [timeZone]         of the refill time on the card; China time by default
+ * @property {string} [timeZone]         of the refill time on the card; the machine's own by default
  */
 
 /** Reads the game's configuration from the environment; a missing or bad value is a clear error. */

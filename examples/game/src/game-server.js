@@ -37,7 +37,8 @@ const sameSecret = (given, expected) => timingSafeEqual(digest(given), digest(ex
  * @param {import('./config.js').GameConfig} config
  */
 export async function startGame(config, { log = console } = {}) {
-  const timeZone = config.timeZone ?? 'Asia/Shanghai';
+  // The machine's own zone: the card's times read as the clock the person sees (the sample's choice).
+  const timeZone = config.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const client = createClient({
     appId: config.appId,
     appSecret: config.appSecret,

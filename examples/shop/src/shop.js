@@ -34,7 +34,8 @@ function decodePathSegment(segment) {
  * @param {import('./config.js').ShopConfig & { timeZone?: string }} config
  */
 export async function startShop(config, { log = console } = {}) {
-  const timeZone = config.timeZone ?? 'Asia/Shanghai';
+  // The machine's own zone: the card's times read as the clock the person sees (the sample's choice).
+  const timeZone = config.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const client = createClient({
     appId: config.appId,
     appSecret: config.appSecret,

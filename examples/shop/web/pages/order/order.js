@@ -128,6 +128,8 @@ startPage(async (openid) => {
     wxCall('openSetting').then(readSettings, showProblem);
   }
   void readSettings();
+  // Back in front after the phone's settings page (the capsule's "…"): what the person changed shows.
+  wx.onShow(() => void readSettings());
 
   function order() {
     orderButton.disabled = true;
