@@ -1,4 +1,5 @@
-import { type InboxCard, SCENES } from '@beckon/protocol';
+import { type AppListing, type InboxCard, SCENES } from '@beckon/protocol';
+import { Component } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { TopBar } from '../components/top-bar.js';
 import { ask } from '../dialogs/dialog-host.js';
@@ -36,6 +37,37 @@ async function stopFromMenu(card: InboxCard): Promise<void> {
     showToast(`You will no longer receive "${card.title}".`);
   } catch (err) {
     showToast(inWords(err));
+  }
+}
+
+function openCard(card: InboxCard): void {
+  if (card.page !== null || card.kind === 'system')
+    navigate(runnerAddress(card.appid, card.page, SCENES.SERVICE_NOTIFICATION));
+}
+
+interface ThreadItemProps {
+  card: InboxCard;
+  app: AppListing | undefined;
+}
+
+/**
+ * One card of the thread with its time. A card arriving (or read) re-renders itself only: the others keep
+ * their objects (the inbox replaces a card only when it changes), so a long thread costs the same per card.
+ */
+class ThreadItem extends Component<ThreadItemProps> {
+  override shouldComponentUpdate(next: ThreadItemProps): boolean {
+    return next.card !== this.props.card || next.app !== this.props.app;
+  }
+
+  override render({ card, app }: ThreadItemProps) {
+    return (
+      <li class="thread-item">
+        <time class="thread-time" dateTime={card.createdAt}>
+          {cardTime(card.createdAt)}
+        </time>
+        <NotificationCard card={card} app={app} onOpen={openCard} onMenu={stopFromMenu} />
+      </li>
+    );
   }
 }
 
@@ -88,11 +120,6 @@ export function Notifications() {
     seen.current.height = el.scrollHeight;
   };
 
-  const open = (card: InboxCard) => {
-    if (card.page !== null || card.kind === 'system')
-      navigate(runnerAddress(card.appid, card.page, SCENES.SERVICE_NOTIFICATION));
-  };
-
   return (
     <>
       <TopBar title="Service Notifications" />
@@ -112,17 +139,7 @@ export function Notifications() {
         )}
         <ol class="thread-cards" aria-label="Notifications, oldest first">
           {cards.map((card) => (
-            <li key={card.msgid} class="thread-item">
-              <time class="thread-time" dateTime={card.createdAt}>
-                {cardTime(card.createdAt)}
-              </time>
-              <NotificationCard
-                card={card}
-                app={appById.value.get(card.appid)}
-                onOpen={open}
-                onMenu={stopFromMenu}
-              />
-            </li>
+            <ThreadItem key={card.msgid} card={card} app={appById.value.get(card.appid)} />
           ))}
         </ol>
       </main>
