@@ -139,7 +139,8 @@ export function pageUrl(
   launch: LaunchOptions,
   page: { path: string; query: Record<string, string> } = launch,
 ): string {
-  const url = new URL(page.path, frontend);
+  // `./` keeps a path such as `javascript:…` or `//host/…` a path under the front end, never a URL of its own.
+  const url = new URL(`./${page.path.replace(/^\/+/, '')}`, frontend);
   for (const [key, value] of Object.entries(page.query)) url.searchParams.set(key, value);
   url.hash = `${LAUNCH_FRAGMENT_KEY}=${encodeURIComponent(JSON.stringify(launch))}`;
   return url.toString();
@@ -148,10 +149,12 @@ export function pageUrl(
 /**
  * A wx `url` (`/pages/order/detail?id=42`, `pages/x`, `detail?id=1`) or a card's `page` as path and query.
  * Relative paths resolve against `from`, the current page's path, as WeChat's navigateTo resolves them.
+ * The path stays as the URL spells it (percent-escapes undecoded): decoding `%2F%2F` or `%3A` would turn a
+ * path into another site or a `javascript:` URL once it is resolved against the front end.
  */
 export function parsePageUrl(url: string, from = ''): { path: string; query: Record<string, string> } {
   const [rawPath = '', rawQuery = ''] = url.split(/\?(.*)/s, 2);
   const base = `https://page.invalid/${from}`;
-  const path = decodeURIComponent(new URL(rawPath || from, base).pathname.replace(/^\/+/, ''));
+  const path = new URL(rawPath || from, base).pathname.replace(/^\/+/, '');
   return { path, query: Object.fromEntries(new URLSearchParams(rawQuery)) };
 }

@@ -178,4 +178,29 @@ describe('the runner', () => {
     await page.getByRole('heading', { name: 'Service Notifications' }).waitFor();
     await page.context().close();
   });
+
+  test('a hostile address opens no other origin in the frame, and a malformed one does not break the phone', async () => {
+    const app = await newApp(w, { name: 'Trusted Shop' });
+    const user = await newUser(w, 'hugo');
+    const { page } = await phoneOf(user.username);
+    const origin = new URL(app.listing.frontend!).origin;
+    for (const hostile of [
+      '%252F%252Fevil.example%252Fsign-in',
+      '%2F%2Fevil.example%2Fsign-in',
+      'javascript%253Aparent.document.title%253D1%252F%252F',
+      'https%253A%252F%252Fevil.example%252F',
+    ]) {
+      await page.goto(`${w.beckon.url}/apps/${app.appid}?scene=1014&page=${hostile}`);
+      await page.getByRole('heading', { name: 'Trusted Shop', level: 1 }).waitFor();
+      const src = await page.locator(`[data-beckon-app="${app.appid}"] iframe`).last().getAttribute('src');
+      expect(new URL(src!).origin, hostile).toBe(origin);
+    }
+    // The server refuses `/apps/%zz` itself (400): the phone meets it only by history (a link, Back).
+    await page.evaluate(() => {
+      history.pushState({}, '', '/apps/%zz');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await page.getByRole('heading', { name: 'Mini Programs' }).waitFor();
+    await page.context().close();
+  });
 });

@@ -83,7 +83,11 @@ export class RunningApp {
     element.setAttribute('sandbox', FRAME_SANDBOX);
     element.title = this.app.name;
     element.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;border:0;';
-    element.src = pageUrl(this.app.frontend!, this.launch, page);
+    const src = pageUrl(this.app.frontend!, this.launch, page);
+    // Whatever a card or a link said of the page, a frame of this app only ever loads its front end's origin.
+    if (new URL(src).origin !== this.origin)
+      throw new ShellError(`${this.app.appid}: page ${page.path} is not on its front end's origin`);
+    element.src = src;
     const frame: PageFrame = { page: { path: page.path, query: { ...page.query } }, element, ready: false };
     if (this.stack.length > 0) show(this.top.element, false);
     this.stack.push(frame);

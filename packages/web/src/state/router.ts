@@ -27,6 +27,14 @@ export function goBack(fallback: string): void {
   else navigate(fallback, { replace: true });
 }
 
+const decodeOr = (part: string): string | undefined => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
+};
+
 /** `/me/settings/:appid` against `/me/settings/wx…`: the parameters, or null when it does not match. */
 export function match<P extends string>(pattern: string, actual: string): Record<P, string> | null {
   const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
@@ -35,8 +43,12 @@ export function match<P extends string>(pattern: string, actual: string): Record
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
-    if (want[i]!.startsWith(':')) params[want[i]!.slice(1)] = decodeURIComponent(got[i]!);
-    else if (want[i] !== got[i]) return null;
+    if (want[i]!.startsWith(':')) {
+      // A malformed escape (`/apps/%zz`) is an address of no screen, not a crash of the phone.
+      const value = decodeOr(got[i]!);
+      if (value === undefined) return null;
+      params[want[i]!.slice(1)] = value;
+    } else if (want[i] !== got[i]) return null;
   }
   return params as Record<P, string>;
 }
