@@ -102,6 +102,33 @@ test('showModal drawn by the phone; a subscribe request in its success callback 
   });
 });
 
+test("a modal's tap counts for one request in its callback, not two", async () => {
+  const { game, tmpl } = await openedGame();
+  // A kept accept: a request that passes the tap rule is answered at once, without a dialog.
+  await host.tapWith(game, subscribe([tmpl]));
+  await host.dialog.locator('#keep-choice').check();
+  await host.dialog.getByRole('button', { name: 'Allow' }).click();
+  expect((await host.result(game, 0)).res).toEqual({
+    errMsg: 'requestSubscribeMessage:ok',
+    [tmpl]: 'accept',
+  });
+
+  await host.tapWith(game, {
+    api: 'showModal',
+    args: { title: 'Remind me?' },
+    andThen: { ...subscribe([tmpl]), andThen: subscribe([tmpl]) },
+  });
+  await host.dialog.getByRole('button', { name: 'OK' }).click();
+  expect((await host.result(game, 1)).res).toMatchObject({ errMsg: 'showModal:ok', confirm: true });
+  expect((await host.result(game, 2)).res).toEqual({
+    errMsg: 'requestSubscribeMessage:ok',
+    [tmpl]: 'accept',
+  });
+  expect((await host.result(game, 3)).res).toEqual({
+    errMsg: `requestSubscribeMessage:fail ${WX_FAIL.TAP_GESTURE}`,
+  });
+});
+
 test('showActionSheet: the item tapped, a request in its callback, dismissed is fail cancel, 6 items at most', async () => {
   const { game, tmpl } = await openedGame();
   await host.tapWith(game, {

@@ -1,7 +1,7 @@
 // A mini game in the runner: the modal, action sheet, reminder-type dialog and friend confirmation the
 // phone draws for it; its reminder types in its settings; a friend's reminder as a system card in the
 // thread, whose menu turns that reminder type off.
-import type { SettingResult } from '@beckon/protocol';
+import { type SettingResult, WX_FAIL } from '@beckon/protocol';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { newApp, newUser, useWxWorld } from '../../client/test/support/wx-world.js';
@@ -95,6 +95,37 @@ test('a modal, then the reminder-type dialog in its callback; an action sheet; t
       return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
     })
     .toBe('reject');
+  await page.context().close();
+});
+
+test("the phone's modal never hands the focus back to the frame: its tap counts for one request", async () => {
+  const game = await newApp(w, { type: 'minigame', name: 'Star Hop Once' });
+  const user = await newUser(w, 'una');
+  // An accepted type is answered at once, without a dialog, by a request that passes the tap rule.
+  const types = ['SYS_MSG_TYPE_INTERACTIVE'];
+  await asUser(w.beckon, user.token, 'POST', `/api/apps/${game.appid}/system-subscriptions`, {
+    msgTypeList: types,
+    accepted: types,
+  });
+  const { page, results } = await phoneOf(user.username);
+  await page.getByRole('button', { name: /Star Hop Once/ }).click();
+  await frameOf(page, game);
+  const request = { api: 'requestSubscribeSystemMessage' as const, args: { msgTypeList: types } };
+  await tapWith(page, game, {
+    api: 'showModal',
+    args: { title: 'Remind me?' },
+    andThen: { ...request, andThen: request },
+  });
+  await page.getByRole('dialog', { name: 'Remind me?' }).getByRole('button', { name: 'OK' }).click();
+  expect((await resultOf(results, 0)).res).toMatchObject({ errMsg: 'showModal:ok', confirm: true });
+  expect((await resultOf(results, 1)).res).toEqual({
+    errMsg: 'requestSubscribeSystemMessage:ok',
+    SYS_MSG_TYPE_INTERACTIVE: 'accept',
+  });
+  expect((await resultOf(results, 2)).res).toEqual({
+    errMsg: `requestSubscribeSystemMessage:fail ${WX_FAIL.TAP_GESTURE}`,
+  });
+  expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('IFRAME');
   await page.context().close();
 });
 

@@ -40,15 +40,15 @@ export class TapGate {
   take(appid: string, frame: HTMLIFrameElement): boolean {
     const now = this.win.performance.now();
     const dialogTap = this.dialogTaps.get(appid);
-    if (dialogTap !== undefined && now - dialogTap <= TAP_WINDOW_MS && this.active()) {
-      this.dialogTaps.delete(appid);
-      return true;
-    }
+    const afterDialog = dialogTap !== undefined && now - dialogTap <= TAP_WINDOW_MS && this.active();
     const inFrame =
       this.active() &&
       this.win.document.activeElement === frame &&
       this.frameFocusedAt > this.lastShellGesture;
-    if (!inFrame) return false;
+    if (!afterDialog && !inFrame) return false;
+    // Used up, whichever it was: the dialog's tap, and the frame's focus (moved back to the shell, so the
+    // next call needs the next tap in the frame).
+    this.dialogTaps.delete(appid);
     this.frameFocusedAt = Number.NEGATIVE_INFINITY;
     this.sink.focus({ preventScroll: true });
     return true;

@@ -18,7 +18,7 @@ export interface SheetProps {
 
 /**
  * A modal dialog of the phone: keeps focus inside while open (Tab cycles, Escape dismisses), gives it
- * back to where it was when closed. Everything under it is inert (app.tsx), the app's frame included.
+ * back to where it was when closed (unless that was an app's frame). Everything under it is inert (app.tsx), the app's frame included.
  */
 export function Sheet({ place, labelledBy, label, onDismiss, backdropCloses, children }: SheetProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -28,7 +28,9 @@ export function Sheet({ place, labelledBy, label, onDismiss, backdropCloses, chi
     // The box itself, not its first button: an Enter meant for what was under it must not answer it.
     (box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? box.current)?.focus();
     return () => {
-      if (before?.isConnected) before.focus();
+      // Never back into a mini program's frame: the shell's tap rule would take that focus for the
+      // person's tap in the frame (packages/client/README.md, the tap rule).
+      if (before?.isConnected && !(before instanceof HTMLIFrameElement)) before.focus();
     };
   }, []);
 
