@@ -5,8 +5,6 @@ import { startGame } from './game-server.js';
 const config = configFromEnv();
 const game = await startGame(config);
 console.log(`game listening at ${game.url} (Beckon at ${config.beckonUrl}, data in ${config.dataDir})`);
-// Started by Beckon's demo (a child with an IPC channel): tell it where the front end is.
-process.send?.({ listening: game.url });
 
 let stopping = false;
 const stop = () => {
@@ -21,5 +19,3 @@ const stop = () => {
   );
 };
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, stop);
-// The parent that started us went away: so do we.
-process.once('disconnect', stop);

@@ -24,6 +24,10 @@ export function mergeCards(
   held: readonly InboxCard[],
   incoming: readonly InboxCard[],
 ): { cards: InboxCard[]; added: InboxCard[] } {
+  // A live card is almost always the newest: it goes at the end without rebuilding the whole thread.
+  const last = held[held.length - 1];
+  const only = incoming.length === 1 ? incoming[0]! : undefined;
+  if (only && (!last || older(last.msgid, only.msgid))) return { cards: [...held, only], added: [only] };
   const byId = new Map(held.map((card) => [card.msgid, card]));
   const added: InboxCard[] = [];
   for (const card of incoming) {
