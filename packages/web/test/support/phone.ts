@@ -61,20 +61,13 @@ export async function signInOnPhone(page: Page, username: string, password = PAS
 }
 
 /** An admin API call through the test server, as an operator's `beckon` CLI makes it. */
-export async function admin(
+export function admin(
   world: BrowserTestServer,
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   payload?: Record<string, unknown>,
 ): Promise<unknown> {
-  const res = await world.server.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    ...(payload ? { payload } : {}),
-  });
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-  return res.body ? res.json() : undefined;
+  return injectAs(world, ADMIN_TOKEN, method, url, payload);
 }
 
 /** A tab of the bottom bar: `Home`, `Notifications` (whatever its badge says), `Me`. */
@@ -94,10 +87,21 @@ export async function createApp(
 }
 
 /** A client-API call as the signed-in user `token` makes it (setting the scene up, not what is tested). */
-export async function asUser(
+export function asUser(
   world: BrowserTestServer,
   token: string,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: Record<string, unknown>,
+): Promise<unknown> {
+  return injectAs(world, token, method, url, payload);
+}
+
+/** A call through the test server with `authorization: Bearer <token>`: its JSON, or it throws. */
+async function injectAs(
+  world: BrowserTestServer,
+  token: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   payload?: Record<string, unknown>,
 ): Promise<unknown> {
