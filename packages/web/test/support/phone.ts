@@ -2,8 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { AppView } from '@beckon/protocol';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from '../../../client/test/support/browser.js';
 import { type BrowserTestServer, startBrowserTestServer } from '../../../client/test/support/server.js';
 import { ADMIN_TOKEN } from '../../../server/src/test-support/harness.js';
+import { type FrontendServer, startFrontendServer } from './frontend.js';
 
 /** The password every test user gets (the harness's signUp uses the same). */
 export const PASSWORD = 'correct horse battery';
@@ -16,6 +19,34 @@ const SCREENS = fileURLToPath(new URL('../../../../test-results/screens/', impor
 /** Beckon in-process on 127.0.0.1, serving the phone (built by the browser run's global setup) at `/`. */
 export function startPhoneServer(): Promise<BrowserTestServer> {
   return startBrowserTestServer();
+}
+
+/** A phone test file's world: Beckon serving the phone, Chromium. */
+export interface PhoneWorld {
+  beckon: BrowserTestServer;
+  browser: Browser;
+}
+
+/**
+ * Registers the file's hooks: Beckon serving the phone and Chromium (and with `frontend`, a mini program's
+ * front end on an origin of its own) start before its first test and stop after its last. The returned
+ * object's fields are set when the first test runs.
+ */
+export function usePhoneWorld(): PhoneWorld;
+export function usePhoneWorld(options: { frontend: true }): PhoneWorld & { frontend: FrontendServer };
+export function usePhoneWorld(options: { frontend?: boolean } = {}): PhoneWorld {
+  const w = {} as PhoneWorld & { frontend?: FrontendServer };
+  beforeAll(async () => {
+    w.beckon = await startPhoneServer();
+    if (options.frontend) w.frontend = await startFrontendServer();
+    w.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await w.browser?.close();
+    await w.frontend?.close();
+    await w.beckon?.close();
+  });
+  return w;
 }
 
 /**
