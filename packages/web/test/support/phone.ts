@@ -167,3 +167,14 @@ export function pageResults(page: Page): PageResult[] {
   });
   return results;
 }
+
+/** A fresh phone signed in as `username`, and the answers its test mini programs' pages get. */
+export async function phoneOf(
+  w: PhoneWorld,
+  username: string,
+): Promise<{ page: Page; results: PageResult[] }> {
+  const page = await openPhone(w.browser, w.beckon.url);
+  const results = pageResults(page);
+  await signInOnPhone(page, username);
+  return { page, results };
+}
