@@ -9,6 +9,12 @@ import { asUser, phoneOf, screenshot, tab } from './support/phone.js';
 
 const w = useWxWorld();
 
+/** The friend interaction reminders' item setting, as `wx.getSetting` reads it for the user `token`. */
+async function interactiveSetting(appid: string, token: string) {
+  const body = (await asUser(w.beckon, token, 'GET', `/api/apps/${appid}/settings`)) as SettingResult;
+  return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
+}
+
 test('a modal, then the reminder-type dialog in its callback; an action sheet; the types in settings', async () => {
   const game = await newApp(w, { type: 'minigame', name: 'Star Hop' });
   const user = await newUser(w, 'vic');
@@ -68,17 +74,7 @@ test('a modal, then the reminder-type dialog in its callback; an action sheet; t
   expect(await interactive.getAttribute('aria-checked')).toBe('true');
   await screenshot(page, 'game-settings-reminders');
   await interactive.click();
-  await expect
-    .poll(async () => {
-      const body = (await asUser(
-        w.beckon,
-        user.token,
-        'GET',
-        `/api/apps/${game.appid}/settings`,
-      )) as SettingResult;
-      return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
-    })
-    .toBe('reject');
+  await expect.poll(() => interactiveSetting(game.appid, user.token)).toBe('reject');
   await page.context().close();
 });
 
@@ -136,17 +132,7 @@ test("a friend interaction the player confirms reaches the friend's thread as a 
     .getByRole('dialog', { name: /^Stop receiving / })
     .getByRole('button', { name: 'Stop' })
     .click();
-  await expect
-    .poll(async () => {
-      const body = (await asUser(
-        w.beckon,
-        ben.token,
-        'GET',
-        `/api/apps/${game.appid}/settings`,
-      )) as SettingResult;
-      return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
-    })
-    .toBe('reject');
+  await expect.poll(() => interactiveSetting(game.appid, ben.token)).toBe('reject');
   await page.context().close();
   await friend.page.context().close();
 });
