@@ -1,7 +1,20 @@
 import { expect } from 'vitest';
-import { RID_SUFFIX } from './harness.js';
+import { RID_SUFFIX, type TestServer } from './harness.js';
 
-/** The client API (`/api/`) as the tests see it: its errors' shape. */
+/** The client API (`/api/`) as the tests call it: a signed-in user's calls, and its errors' shape. */
+
+type Body = Record<string, unknown> | undefined;
+
+/** Calls through Fastify's inject as the signed-in `user` (`authorization: Bearer <token>`). */
+export function callAs(s: TestServer, user: { token: string }) {
+  return (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: Body) =>
+    s.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${user.token}` },
+      ...(payload === undefined ? {} : { payload }),
+    });
+}
 
 /** A client API error: the registry's HTTP status and `{errcode, errmsg}`, the errmsg ending with the rid. */
 export function expectApiError(
