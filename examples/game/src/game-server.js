@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createClient, createLedgerMirror, WeChatError } from '@beckon/sdk';
-import { HttpError, readJsonBody, requireString, sendJson } from 'beckon-example-shop/src/http.js';
+import { HttpError, readJsonBody, requireString, sendJson, serveJson } from 'beckon-example-shop/src/http.js';
 import { openLedgerStore } from 'beckon-example-shop/src/ledger-store.js';
+import { applyReport } from 'beckon-example-shop/src/subscription-report.js';
 import { CARD_PAGE, clockTime, staminaCardData } from './card.js';
 import { loadPage } from './page.js';
 import { Sessions } from './sessions.js';
@@ -111,18 +111,8 @@ export async function startGame(config, { log = console } = {}) {
   }
 
   async function report(openid, body) {
-    if (body.refused !== undefined) {
-      const refused = body.refused;
-      if (refused !== 'all' && !(Array.isArray(refused) && refused.every((id) => typeof id === 'string')))
-        throw new HttpError(400, '"refused" must be "all" or a list of template ids');
-      await mirror.reportRefused(openid, refused);
-    } else {
-      const result = body.result;
-      if (result === null || typeof result !== 'object' || Array.isArray(result))
-        throw new HttpError(400, '"result" must be the object wx.requestSubscribeMessage resolved with');
-      const { ignored } = await mirror.reportAccepted(openid, result);
-      if (ignored.length > 0) return [200, { ...(await player(openid)), ignored }];
-    }
+    const ignored = await applyReport(mirror, openid, body);
+    if (ignored.length > 0) return [200, { ...(await player(openid)), ignored }];
     return [200, await player(openid)];
   }
 
@@ -179,30 +169,17 @@ export async function startGame(config, { log = console } = {}) {
     throw new HttpError(404, 'not found');
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err) => {
-      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
-      log.warn(`game: ${req.method} ${req.url}: ${err.message}`);
-      const detail = err instanceof WeChatError ? { errcode: err.errcode, errmsg: err.errmsg } : {};
-      sendJson(res, 502, { error: 'the notification platform failed', ...detail });
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const url = `http://${config.host}:${server.address().port}`;
+  const server = await serveJson({ host: config.host, port: config.port, name: 'game', log }, route);
   await stamina.start();
 
   return {
     /** The front end: the page's URL, as Beckon registers it. */
-    url: `${url}/`,
+    url: `${server.url}/`,
     mirror,
     stamina,
     async close() {
       await stamina.stop();
-      await new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections?.();
+      await server.close();
       await ledger.flush();
       await ledger.store.close();
     },

@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  answerSubscribeDialog,
+  platformGrants as grantsHeld,
+} from 'beckon-example-shop/test/support/platform.js';
 import { expect } from 'vitest';
 import { addLibraryTemplate, signUp, testServer } from '../../../packages/server/src/test-support/harness.js';
 import { startGame } from '../src/game-server.js';
+
+export { waitFor } from 'beckon-example-shop/test/support/platform.js';
 
 /*
  * The game as it runs next to `npm start`: a real Beckon server listening on 127.0.0.1, the game's server
@@ -98,30 +103,13 @@ export async function player(w, game, username) {
  * reports the result to the game. Answers the game's view of the player.
  */
 export async function subscribe(w, game, p, { tmplIds = [w.template], accepted = tmplIds } = {}) {
-  const res = await w.s.app.inject({
-    method: 'POST',
-    url: `/api/apps/${w.app.appid}/subscriptions`,
-    headers: { authorization: `Bearer ${p.token}` },
-    payload: { tmplIds, accepted },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  const report = await call(game, 'POST', '/subscriptions/report', { result: res.json() }, p.session);
+  const result = await answerSubscribeDialog(w.s, w.app.appid, p, tmplIds, accepted);
+  const report = await call(game, 'POST', '/subscriptions/report', { result }, p.session);
   expect(report.status, JSON.stringify(report.body)).toBe(200);
   return report.body;
 }
 
 /** The grants Beckon itself holds for the player and the template. */
-export const platformGrants = async (w, p) =>
-  (await w.s.ctx.store.consent.grants(w.app.appid, p.userId, [w.template]))[0]?.remaining ?? 0;
+export const platformGrants = (w, p) => grantsHeld(w.s, w.app.appid, p, w.template);
 
 export const inbox = (w, p) => w.s.ctx.store.messages.inbox(p.userId, 100);
-
-export async function waitFor(what, check, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}

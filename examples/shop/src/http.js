@@ -1,4 +1,10 @@
-/** Small node:http helpers: JSON bodies in and out, and errors that carry their status. */
+import { createServer } from 'node:http';
+import { WeChatError } from '@beckon/sdk';
+
+/**
+ * Small node:http helpers: JSON bodies in and out, errors that carry their status, and the server that
+ * answers them (the shop's and the game's).
+ */
 
 export class HttpError extends Error {
   constructor(status, message) {
@@ -39,4 +45,35 @@ export function requireString(body, name, max = 256) {
   if (typeof v !== 'string' || v.length === 0 || v.length > max)
     throw new HttpError(400, `"${name}" must be a non-empty string`);
   return v;
+}
+
+/**
+ * Listens on `host:port` with `route(req, res)`; resolves once it listens, with its URL and `close()`. An
+ * HttpError the route throws is answered with its status and `{error}`; anything else is the platform
+ * refusing (or not reached): 502, as a gateway would, with the errcode and errmsg of a WeChatError, logged
+ * as `<name>: METHOD url: message`.
+ *
+ * @param {{ host: string, port: number, name: string, log: { warn(message: string): void } }} options
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<unknown>} route
+ */
+export async function serveJson({ host, port, name, log }, route) {
+  const server = createServer((req, res) => {
+    route(req, res).catch((err) => {
+      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
+      log.warn(`${name}: ${req.method} ${req.url}: ${err.message}`);
+      const detail = err instanceof WeChatError ? { errcode: err.errcode, errmsg: err.errmsg } : {};
+      sendJson(res, 502, { error: 'the notification platform failed', ...detail });
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return {
+    url: `http://${host}:${server.address().port}`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections?.();
+    },
+  };
 }

@@ -1,12 +1,12 @@
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createClient, createLedgerMirror, createPushReceiver, WeChatError } from '@beckon/sdk';
 import { formatTime, reminderData, shippedData } from './cards.js';
 import { frontEnd } from './front-end.js';
-import { HttpError, readJsonBody, requireString, sendJson } from './http.js';
+import { HttpError, readJsonBody, requireString, sendJson, serveJson } from './http.js';
 import { openLedgerStore } from './ledger-store.js';
 import { orderRoutes } from './order-routes.js';
 import { ReminderSchedule } from './reminders.js';
+import { applyReport } from './subscription-report.js';
 
 /** The largest time a `Date` holds, in ms since epoch (either side of it). */
 const MAX_TIME_MS = 8.64e15;
@@ -134,19 +134,9 @@ export async function startShop(config, { log = console } = {}) {
 
   async function report(body) {
     const openid = requireString(body, 'openid');
-    if (body.refused !== undefined) {
-      const refused = body.refused;
-      if (refused !== 'all' && !(Array.isArray(refused) && refused.every((id) => typeof id === 'string')))
-        throw new HttpError(400, '"refused" must be "all" or a list of template ids');
-      await mirror.reportRefused(openid, refused);
-    } else {
-      const result = body.result;
-      if (result === null || typeof result !== 'object' || Array.isArray(result))
-        throw new HttpError(400, '"result" must be the object wx.requestSubscribeMessage resolved with');
-      const { ignored } = await mirror.reportAccepted(openid, result);
-      // Ids that are not the app's templates are not counted; said back, so a stale client shows up.
-      if (ignored.length > 0) return [200, { openid, counts: await counts(openid), ignored }];
-    }
+    const ignored = await applyReport(mirror, openid, body);
+    // Ids that are not the app's templates are not counted; said back, so a stale client shows up.
+    if (ignored.length > 0) return [200, { openid, counts: await counts(openid), ignored }];
     return [200, { openid, counts: await counts(openid) }];
   }
 
@@ -194,33 +184,18 @@ export async function startShop(config, { log = console } = {}) {
     throw new HttpError(404, 'not found');
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err) => {
-      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
-      // The platform refused (or could not be reached): say so, as a gateway would.
-      log.warn(`shop: ${req.method} ${req.url}: ${err.message}`);
-      const detail = err instanceof WeChatError ? { errcode: err.errcode, errmsg: err.errmsg } : {};
-      sendJson(res, 502, { error: 'the notification platform failed', ...detail });
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const address = server.address();
-  const url = `http://${config.host}:${address.port}`;
+  const server = await serveJson({ host: config.host, port: config.port, name: 'shop', log }, route);
   await reminders.start();
 
   return {
-    url,
+    url: server.url,
     mirror,
     reminders,
     orders: shop.orders,
     async close() {
       await reminders.stop();
       await shop.orders.stop();
-      await new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections?.();
+      await server.close();
       await ledger.flush();
       await ledger.store.close();
     },

@@ -1,36 +1,15 @@
 // Signing up, in and out of the phone through its own forms, against the real server; the session kept
 // across reloads, and the words a person reads when something is wrong.
 import { SESSION_TTL_SECONDS } from '@beckon/protocol';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../../client/test/support/browser.js';
-import type { BrowserTestServer } from '../../client/test/support/server.js';
+import { describe, expect, test } from 'vitest';
 import { signUp } from '../../server/src/test-support/harness.js';
-import {
-  openPhone,
-  screenshot,
-  signInOnPhone,
-  signUpOnPhone,
-  startPhoneServer,
-  tab,
-} from './support/phone.js';
+import { openPhone, screenshot, signInOnPhone, signUpOnPhone, tab, usePhoneWorld } from './support/phone.js';
 
-let world: BrowserTestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await startPhoneServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+const w = usePhoneWorld();
 
 describe('the phone’s account screens', () => {
   test('sign up, then a reload keeps the session; Me shows who is signed in; sign out forgets it', async () => {
-    const page = await openPhone(browser, world.url);
+    const page = await openPhone(w.browser, w.beckon.url);
     await page.getByRole('heading', { name: 'Sign in to Beckon' }).waitFor();
     await screenshot(page, 'account-sign-in');
 
@@ -68,8 +47,8 @@ describe('the phone’s account screens', () => {
   });
 
   test('a wrong password and a taken username are said in words; the right password signs in', async () => {
-    await signUp(world.server, 'jun');
-    const page = await openPhone(browser, world.url);
+    await signUp(w.beckon.server, 'jun');
+    const page = await openPhone(w.browser, w.beckon.url);
     await page.getByLabel('Username').fill('jun');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -89,9 +68,9 @@ describe('the phone’s account screens', () => {
   });
 
   test('a session that ends on the server (expired) brings the phone back to sign-in', async () => {
-    const page = await openPhone(browser, world.url);
+    const page = await openPhone(w.browser, w.beckon.url);
     await signUpOnPhone(page, 'ana');
-    world.server.clock.advance((SESSION_TTL_SECONDS + 1) * 1000);
+    w.beckon.server.clock.advance((SESSION_TTL_SECONDS + 1) * 1000);
     await tab(page, 'Me').click();
     await page.getByRole('button', { name: 'Friends' }).click();
     await page.getByRole('heading', { name: 'Sign in to Beckon' }).waitFor();

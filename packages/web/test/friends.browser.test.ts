@@ -1,26 +1,13 @@
 // Me → Friends: add by username (both then see each other), the list, remove; mistakes said in words.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium } from '../../client/test/support/browser.js';
-import type { BrowserTestServer } from '../../client/test/support/server.js';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { signUp } from '../../server/src/test-support/harness.js';
-import { openPhone, screenshot, signInOnPhone, startPhoneServer, tab } from './support/phone.js';
+import { openPhone, screenshot, signInOnPhone, tab, usePhoneWorld } from './support/phone.js';
 
-let world: BrowserTestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await startPhoneServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+const w = usePhoneWorld();
 
 async function openFriends(username: string): Promise<Page> {
-  const page = await openPhone(browser, world.url);
+  const page = await openPhone(w.browser, w.beckon.url);
   await signInOnPhone(page, username);
   await tab(page, 'Me').click();
   await page.getByRole('button', { name: 'Friends' }).click();
@@ -32,8 +19,8 @@ const names = (page: Page) =>
   page.getByRole('list', { name: 'Your friends' }).locator('.list-row-title').allTextContents();
 
 test('add a friend by username, both see it; unknown names and oneself are refused; remove', async () => {
-  await signUp(world.server, 'lena');
-  await signUp(world.server, 'omar');
+  await signUp(w.beckon.server, 'lena');
+  await signUp(w.beckon.server, 'omar');
   const lena = await openFriends('lena');
   await lena.getByText('No friends yet.', { exact: false }).waitFor();
   const field = lena.getByLabel("Friend's username");

@@ -2,33 +2,23 @@
 // phone draws for it; its reminder types in its settings; a friend's reminder as a system card in the
 // thread, whose menu turns that reminder type off.
 import { type SettingResult, WX_FAIL } from '@beckon/protocol';
-import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { newApp, newUser, useWxWorld } from '../../client/test/support/wx-world.js';
 import { frameOf, resultOf, tapWith } from './support/apps.js';
-import {
-  asUser,
-  openPhone,
-  type PageResult,
-  pageResults,
-  screenshot,
-  signInOnPhone,
-  tab,
-} from './support/phone.js';
+import { asUser, phoneOf, screenshot, tab } from './support/phone.js';
 
 const w = useWxWorld();
 
-async function phoneOf(username: string): Promise<{ page: Page; results: PageResult[] }> {
-  const page = await openPhone(w.browser, w.beckon.url);
-  const results = pageResults(page);
-  await signInOnPhone(page, username);
-  return { page, results };
+/** The friend interaction reminders' item setting, as `wx.getSetting` reads it for the user `token`. */
+async function interactiveSetting(appid: string, token: string) {
+  const body = (await asUser(w.beckon, token, 'GET', `/api/apps/${appid}/settings`)) as SettingResult;
+  return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
 }
 
 test('a modal, then the reminder-type dialog in its callback; an action sheet; the types in settings', async () => {
   const game = await newApp(w, { type: 'minigame', name: 'Star Hop' });
   const user = await newUser(w, 'vic');
-  const { page, results } = await phoneOf(user.username);
+  const { page, results } = await phoneOf(w, user.username);
   await page.getByRole('button', { name: /Star Hop/ }).click();
   await frameOf(page, game);
 
@@ -84,17 +74,7 @@ test('a modal, then the reminder-type dialog in its callback; an action sheet; t
   expect(await interactive.getAttribute('aria-checked')).toBe('true');
   await screenshot(page, 'game-settings-reminders');
   await interactive.click();
-  await expect
-    .poll(async () => {
-      const body = (await asUser(
-        w.beckon,
-        user.token,
-        'GET',
-        `/api/apps/${game.appid}/settings`,
-      )) as SettingResult;
-      return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
-    })
-    .toBe('reject');
+  await expect.poll(() => interactiveSetting(game.appid, user.token)).toBe('reject');
   await page.context().close();
 });
 
@@ -107,7 +87,7 @@ test("the phone's modal never hands the focus back to the frame: its tap counts 
     msgTypeList: types,
     accepted: types,
   });
-  const { page, results } = await phoneOf(user.username);
+  const { page, results } = await phoneOf(w, user.username);
   await page.getByRole('button', { name: /Star Hop Once/ }).click();
   await frameOf(page, game);
   const request = { api: 'requestSubscribeSystemMessage' as const, args: { msgTypeList: types } };
@@ -142,7 +122,7 @@ test("a friend interaction the player confirms reaches the friend's thread as a 
     accepted: types,
   });
 
-  const { page, results } = await phoneOf(ann.username);
+  const { page, results } = await phoneOf(w, ann.username);
   await page.getByRole('button', { name: /Star Hop Friends/ }).click();
   await tapWith(page, game, { api: 'getFriendCloudStorage', args: { keyList: ['score'] } });
   const board = (await resultOf(results, 0)).res as { data: { nickname: string; openid: string }[] };
@@ -159,7 +139,7 @@ test("a friend interaction the player confirms reaches the friend's thread as a 
   await confirm.getByRole('button', { name: 'Send' }).click();
   expect((await resultOf(results, 1)).res).toEqual({ errMsg: 'modifyFriendInteractiveStorage:ok' });
 
-  const friend = await phoneOf(ben.username);
+  const friend = await phoneOf(w, ben.username);
   await tab(friend.page, 'Notifications').click();
   const card = friend.page.getByRole('article');
   await card.waitFor();
@@ -183,17 +163,7 @@ test("a friend interaction the player confirms reaches the friend's thread as a 
     .getByRole('dialog', { name: /^Stop receiving / })
     .getByRole('button', { name: 'Stop' })
     .click();
-  await expect
-    .poll(async () => {
-      const body = (await asUser(
-        w.beckon,
-        ben.token,
-        'GET',
-        `/api/apps/${game.appid}/settings`,
-      )) as SettingResult;
-      return body.subscriptionsSetting.itemSettings?.SYS_MSG_TYPE_INTERACTIVE;
-    })
-    .toBe('reject');
+  await expect.poll(() => interactiveSetting(game.appid, ben.token)).toBe('reject');
   await page.context().close();
   await friend.page.context().close();
 });

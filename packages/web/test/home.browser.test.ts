@@ -1,38 +1,20 @@
 // Home lists the mini programs and mini games that have a front end, with icon, name and type.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium } from '../../client/test/support/browser.js';
-import type { BrowserTestServer } from '../../client/test/support/server.js';
-import { type FrontendServer, startFrontendServer } from './support/frontend.js';
-import { createApp, openPhone, screenshot, signUpOnPhone, startPhoneServer } from './support/phone.js';
+import { expect, test } from 'vitest';
+import { createApp, openPhone, screenshot, signUpOnPhone, usePhoneWorld } from './support/phone.js';
 
-let world: BrowserTestServer;
-let frontend: FrontendServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await startPhoneServer();
-  frontend = await startFrontendServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await frontend?.close();
-  await world?.close();
-});
+const w = usePhoneWorld({ frontend: true });
 
 test('Home lists the apps with a front end: icon or initial, name, type; the others are left out', async () => {
-  await createApp(world, {
+  await createApp(w.beckon, {
     name: 'Corner Shop',
     type: 'miniprogram',
-    icon: `${frontend.url}icon.svg`,
-    frontend: `${frontend.url}shop/`,
+    icon: `${w.frontend.url}icon.svg`,
+    frontend: `${w.frontend.url}shop/`,
   });
-  await createApp(world, { name: 'Tap Tap Stars', type: 'minigame', frontend: `${frontend.url}game/` });
-  await createApp(world, { name: 'Backend Only', type: 'miniprogram' });
+  await createApp(w.beckon, { name: 'Tap Tap Stars', type: 'minigame', frontend: `${w.frontend.url}game/` });
+  await createApp(w.beckon, { name: 'Backend Only', type: 'miniprogram' });
 
-  const page = await openPhone(browser, world.url);
+  const page = await openPhone(w.browser, w.beckon.url);
   await signUpOnPhone(page, 'hana');
   const list = page.getByRole('list', { name: 'Mini programs and mini games' });
   await list.getByRole('button').first().waitFor();
@@ -56,7 +38,7 @@ test('Home lists the apps with a front end: icon or initial, name, type; the oth
 });
 
 test('on a desktop window the phone sits in a phone-sized frame, centred', async () => {
-  const page = await openPhone(browser, world.url, { width: 1280, height: 900 });
+  const page = await openPhone(w.browser, w.beckon.url, { width: 1280, height: 900 });
   await signUpOnPhone(page, 'desk');
   const box = await page.locator('.phone').boundingBox();
   expect(box).not.toBeNull();

@@ -1,23 +1,15 @@
 // The runner: a mini program opened from Home and from a card, in the shell's sandboxed frames under the
 // phone's nav bar and capsule; the consent dialog the phone draws after a tap in the frame; the app's
 // settings from the capsule; Back through its page stack; closing keeps it where it was.
-import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { eventually } from '../../client/test/support/eventually.js';
 import { newApp, newUser, useWxWorld } from '../../client/test/support/wx-world.js';
 import { addLibraryTemplate } from '../../server/src/test-support/harness.js';
 import { frameOf, resultOf, tapWith } from './support/apps.js';
 import { allow, backendOf, openidOf, send, shipped } from './support/messages.js';
-import { openPhone, type PageResult, pageResults, screenshot, signInOnPhone, tab } from './support/phone.js';
+import { phoneOf, screenshot, tab } from './support/phone.js';
 
 const w = useWxWorld();
-
-async function phoneOf(username: string): Promise<{ page: Page; results: PageResult[] }> {
-  const page = await openPhone(w.browser, w.beckon.url);
-  const results = pageResults(page);
-  await signInOnPhone(page, username);
-  return { page, results };
-}
 
 describe('the runner', () => {
   test('opened from Home; the consent dialog after a tap; settings from the capsule; closing keeps the app', async () => {
@@ -25,7 +17,7 @@ describe('the runner', () => {
     const shippedId = await addLibraryTemplate(w.beckon.server, app, 1101, [1, 2, 3]);
     const deliveredId = await addLibraryTemplate(w.beckon.server, app, 1102, [1, 2]);
     const user = await newUser(w, 'tess');
-    const { page, results } = await phoneOf(user.username);
+    const { page, results } = await phoneOf(w, user.username);
 
     await page.getByRole('button', { name: /Tiny Shop/ }).click();
     await page.getByRole('heading', { name: 'Tiny Shop', level: 1 }).waitFor();
@@ -133,7 +125,7 @@ describe('the runner', () => {
       }),
     ).toBe(0);
 
-    const { page, results } = await phoneOf(user.username);
+    const { page, results } = await phoneOf(w, user.username);
     await tab(page, 'Notifications').click();
     await page.getByRole('button', { name: '进入小程序查看' }).click();
     await page.getByRole('heading', { name: 'Card Shop', level: 1 }).waitFor();
@@ -182,7 +174,7 @@ describe('the runner', () => {
   test('a hostile address opens no other origin in the frame, and a malformed one does not break the phone', async () => {
     const app = await newApp(w, { name: 'Trusted Shop' });
     const user = await newUser(w, 'hugo');
-    const { page } = await phoneOf(user.username);
+    const { page } = await phoneOf(w, user.username);
     const origin = new URL(app.listing.frontend!).origin;
     for (const hostile of [
       '%252F%252Fevil.example%252Fsign-in',

@@ -1,10 +1,7 @@
 // An app's settings as WeChat's Settings → Subscription Messages: the main switch and each kept template,
 // reached from Me → Mini program settings; every change is the server's (checked through the client API).
 import type { SettingResult } from '@beckon/protocol';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium } from '../../client/test/support/browser.js';
-import type { BrowserTestServer } from '../../client/test/support/server.js';
+import { expect, test } from 'vitest';
 import { addLibraryTemplate, signUp } from '../../server/src/test-support/harness.js';
 import {
   asUser,
@@ -12,44 +9,33 @@ import {
   openPhone,
   screenshot,
   signInOnPhone,
-  startPhoneServer,
   tab,
+  usePhoneWorld,
 } from './support/phone.js';
 
-let world: BrowserTestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  world = await startPhoneServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+const w = usePhoneWorld();
 
 test('the main switch and a kept template, each turned off from the settings page', async () => {
-  const shop = await createApp(world, { name: 'Corner Shop', type: 'miniprogram' });
-  const shipped = await addLibraryTemplate(world.server, shop, 1101, [1, 2, 3]); // 订单发货提醒
-  const delivered = await addLibraryTemplate(world.server, shop, 1102, [1, 2]);
-  const once = await addLibraryTemplate(world.server, shop, 1103, [1, 2]);
-  const kai = await signUp(world.server, 'kai');
+  const shop = await createApp(w.beckon, { name: 'Corner Shop', type: 'miniprogram' });
+  const shipped = await addLibraryTemplate(w.beckon.server, shop, 1101, [1, 2, 3]); // 订单发货提醒
+  const delivered = await addLibraryTemplate(w.beckon.server, shop, 1102, [1, 2]);
+  const once = await addLibraryTemplate(w.beckon.server, shop, 1103, [1, 2]);
+  const kai = await signUp(w.beckon.server, 'kai');
   const settingsUrl = `/api/apps/${shop.appid}/settings`;
   // Kai allowed "shipped" and rejected "delivered", ticking "always keep"; "once" was allowed once only.
-  await asUser(world, kai.token, 'POST', `/api/apps/${shop.appid}/subscriptions`, {
+  await asUser(w.beckon, kai.token, 'POST', `/api/apps/${shop.appid}/subscriptions`, {
     tmplIds: [shipped, delivered],
     accepted: [shipped],
     keepChoice: true,
   });
-  await asUser(world, kai.token, 'POST', `/api/apps/${shop.appid}/subscriptions`, {
+  await asUser(w.beckon, kai.token, 'POST', `/api/apps/${shop.appid}/subscriptions`, {
     tmplIds: [once],
     accepted: [once],
   });
-  const titles = await world.server.ctx.store.templates.list(shop.appid);
+  const titles = await w.beckon.server.ctx.store.templates.list(shop.appid);
   const title = (id: string) => titles.find((t) => t.priTmplId === id)!.title;
 
-  const page = await openPhone(browser, world.url);
+  const page = await openPhone(w.browser, w.beckon.url);
   await signInOnPhone(page, 'kai');
   await tab(page, 'Me').click();
   await page.getByRole('button', { name: 'Mini program settings' }).click();
@@ -81,7 +67,7 @@ test('the main switch and a kept template, each turned off from the settings pag
   await expect.poll(rows).toEqual({ [title(shipped)]: 'Always reject', [title(delivered)]: 'Always reject' });
   await expect
     .poll(async () => {
-      const body = (await asUser(world, kai.token, 'GET', settingsUrl)) as SettingResult;
+      const body = (await asUser(w.beckon, kai.token, 'GET', settingsUrl)) as SettingResult;
       return body.subscriptionsSetting.itemSettings?.[shipped];
     })
     .toBe('reject');
@@ -93,7 +79,7 @@ test('the main switch and a kept template, each turned off from the settings pag
   expect(await kept.count()).toBe(0);
   await expect
     .poll(async () => {
-      const body = (await asUser(world, kai.token, 'GET', settingsUrl)) as SettingResult;
+      const body = (await asUser(w.beckon, kai.token, 'GET', settingsUrl)) as SettingResult;
       return body.subscriptionsSetting.mainSwitch;
     })
     .toBe(false);

@@ -1,49 +1,36 @@
 // Service Notifications through the real send route: the thread paged back as the person scrolls up, cards
 // arriving live, values always text, the card's link line and badge, the unread badge, stop from a card.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../../client/test/support/browser.js';
-import type { BrowserTestServer } from '../../client/test/support/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { addLibraryTemplate, signUp } from '../../server/src/test-support/harness.js';
-import { type FrontendServer, startFrontendServer } from './support/frontend.js';
 import { allow, type Backend, backendOf, openidOf, send, shipped } from './support/messages.js';
-import { createApp, openPhone, screenshot, signInOnPhone, startPhoneServer, tab } from './support/phone.js';
+import { createApp, openPhone, screenshot, signInOnPhone, tab, usePhoneWorld } from './support/phone.js';
 
-let world: BrowserTestServer;
-let frontend: FrontendServer;
-let browser: Browser;
+const w = usePhoneWorld({ frontend: true });
+
 let shop: Backend;
 let template: string;
 
 beforeAll(async () => {
-  world = await startPhoneServer();
-  frontend = await startFrontendServer();
-  browser = await launchChromium();
-  const app = await createApp(world, {
+  const app = await createApp(w.beckon, {
     name: 'Corner Shop',
     type: 'miniprogram',
-    icon: `${frontend.url}icon.svg`,
-    frontend: `${frontend.url}shop/`,
+    icon: `${w.frontend.url}icon.svg`,
+    frontend: `${w.frontend.url}shop/`,
   });
-  shop = await backendOf(world, app);
-  template = await addLibraryTemplate(world.server, app, 1101, [1, 2, 3, 4, 5]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await frontend?.close();
-  await world?.close();
+  shop = await backendOf(w.beckon, app);
+  template = await addLibraryTemplate(w.beckon.server, app, 1101, [1, 2, 3, 4, 5]);
 });
 
 /** A user who allowed `grants` cards of the shop's template; their openid in the shop. */
 async function customer(username: string, grants: number): Promise<{ openid: string }> {
-  const user = await signUp(world.server, username);
-  await allow(world, user.token, shop.app.appid, template, grants);
-  return { openid: await openidOf(world, shop, user.token) };
+  const user = await signUp(w.beckon.server, username);
+  await allow(w.beckon, user.token, shop.app.appid, template, grants);
+  return { openid: await openidOf(w.beckon, shop, user.token) };
 }
 
 async function openThread(username: string): Promise<Page> {
-  const page = await openPhone(browser, world.url);
+  const page = await openPhone(w.browser, w.beckon.url);
   await signInOnPhone(page, username);
   await tab(page, 'Notifications').click();
   await page.getByRole('heading', { name: 'Service Notifications' }).waitFor();
@@ -59,14 +46,14 @@ describe('Service Notifications', () => {
     const { openid } = await customer('pia', 25);
     for (let i = 1; i <= 25; i++)
       expect(
-        await send(world, shop, {
+        await send(w.beckon, shop, {
           touser: openid,
           template_id: template,
           data: shipped({ character_string1: `ORDER${i}` }),
         }),
       ).toBe(0);
 
-    const page = await openPhone(browser, world.url);
+    const page = await openPhone(w.browser, w.beckon.url);
     await signInOnPhone(page, 'pia');
     await tab(page, 'Notifications')
       .and(page.getByRole('link', { name: 'Notifications, 25 unread' }))
@@ -108,7 +95,7 @@ describe('Service Notifications', () => {
       thing3: '&lt;b&gt; & "q"',
     };
     expect(
-      await send(world, shop, {
+      await send(w.beckon, shop, {
         touser: openid,
         template_id: template,
         page: 'pages/order/detail?id=42',
@@ -148,7 +135,7 @@ describe('Service Notifications', () => {
       ['zh_TW', '進入小程式查看'],
     ] as const) {
       expect(
-        await send(world, shop, {
+        await send(w.beckon, shop, {
           touser: openid,
           template_id: template,
           page: 'pages/index',
@@ -160,7 +147,7 @@ describe('Service Notifications', () => {
       expect(await cards(page).last().getAttribute('aria-labelledby')).toBeTruthy();
     }
     expect(
-      await send(world, shop, {
+      await send(w.beckon, shop, {
         touser: openid,
         template_id: template,
         data: shipped(),
@@ -180,14 +167,14 @@ describe('Service Notifications', () => {
 
   test('the unread badge follows cards live on another tab', async () => {
     const { openid } = await customer('rae', 2);
-    const page = await openPhone(browser, world.url);
+    const page = await openPhone(w.browser, w.beckon.url);
     await signInOnPhone(page, 'rae');
     await tab(page, 'Notifications')
       .and(page.getByRole('link', { name: 'Notifications', exact: true }))
       .waitFor();
-    await send(world, shop, { touser: openid, template_id: template, data: shipped() });
+    await send(w.beckon, shop, { touser: openid, template_id: template, data: shipped() });
     await page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
-    await send(world, shop, { touser: openid, template_id: template, data: shipped() });
+    await send(w.beckon, shop, { touser: openid, template_id: template, data: shipped() });
     await page.getByRole('link', { name: 'Notifications, 2 unread' }).waitFor();
     await screenshot(page, 'thread-badge-live');
     await page.context().close();
@@ -195,7 +182,7 @@ describe('Service Notifications', () => {
 
   test("stop from the card's menu, after a confirmation: the app can send that template no more", async () => {
     const { openid } = await customer('sol', 3);
-    await send(world, shop, { touser: openid, template_id: template, data: shipped() });
+    await send(w.beckon, shop, { touser: openid, template_id: template, data: shipped() });
     const page = await openThread('sol');
     const card = cards(page).first();
     await card.getByRole('button', { name: 'More options for 订单发货提醒' }).click();
@@ -209,7 +196,9 @@ describe('Service Notifications', () => {
     await confirm.getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('status').getByText('You will no longer receive "订单发货提醒".').waitFor();
     // Two grants were left: stopping zeroed them.
-    expect(await send(world, shop, { touser: openid, template_id: template, data: shipped() })).toBe(43101);
+    expect(await send(w.beckon, shop, { touser: openid, template_id: template, data: shipped() })).toBe(
+      43101,
+    );
     await page.context().close();
   });
 });

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { addLibraryTemplate, testServer } from '../../../../packages/server/src/test-support/harness.js';
 import { SHOP_TEMPLATES } from '../../src/cards.js';
 import { startShop } from '../../src/shop.js';
+import { answerSubscribeDialog, platformGrants } from './platform.js';
+
+export { waitFor } from './platform.js';
 
 /*
  * The shop as it runs next to `npm start`: a real Beckon server listening on 127.0.0.1, an app with the
@@ -56,26 +58,13 @@ export function useShopWorld() {
     },
     /** The user answers the subscribe dialog in Beckon's shell; the page reports the result to the shop. */
     async subscribeAndReport(base, user, tmplIds, accepted) {
-      const res = await world.s.app.inject({
-        method: 'POST',
-        url: `/api/apps/${world.app.appid}/subscriptions`,
-        headers: { authorization: `Bearer ${user.token}` },
-        payload: { tmplIds, accepted },
-      });
-      expect(res.statusCode, res.body).toBe(200);
-      const report = await call(base, 'POST', '/subscriptions/report', {
-        openid: user.openid,
-        result: res.json(),
-      });
+      const result = await answerSubscribeDialog(world.s, world.app.appid, user, tmplIds, accepted);
+      const report = await call(base, 'POST', '/subscriptions/report', { openid: user.openid, result });
       expect(report.status).toBe(200);
       return report.body.counts;
     },
     inbox: (user) => world.s.ctx.store.messages.inbox(user.userId, 100),
-    async platformCount(user, tmpl) {
-      return (
-        (await world.s.ctx.store.consent.grants(world.app.appid, user.userId, [tmpl]))[0]?.remaining ?? 0
-      );
-    },
+    platformCount: (user, tmpl) => platformGrants(world.s, world.app.appid, user, tmpl),
   };
 
   beforeEach(async () => {
@@ -103,15 +92,4 @@ export async function call(base, method, path, body) {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: await res.json() };
-}
-
-/** Polls `check` until it gives a truthy value (returned), or fails after `timeoutMs`. */
-export async function waitFor(what, check, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }

@@ -1,6 +1,7 @@
 import { INBOX_PAGE_MAX, type InboxCard, type InboxPage } from '@beckon/protocol';
 import type { PlatformHttp } from '../platform/http.js';
 import type { BeckonSocket } from '../socket/index.js';
+import { StateStore } from '../state-store.js';
 import { markedRead, mergeCards, older } from './thread.js';
 
 /** What a UI draws; a new object on every change (compare by reference). */
@@ -45,8 +46,10 @@ const GAP_PAGES = 4;
  * await inbox.loadOlder(); // as the user scrolls up
  */
 export class Inbox {
-  private snapshot: InboxState = { cards: [], unread: 0, hasOlder: false, loading: false, error: null };
-  private readonly listeners = new Set<(state: InboxState) => void>();
+  private readonly store = new StateStore<InboxState>(
+    { cards: [], unread: 0, hasOlder: false, loading: false, error: null },
+    'Inbox: a listener threw',
+  );
   private readonly pageSize: number;
   private detach: (() => void)[] = [];
   private started: Promise<void> | undefined;
@@ -62,7 +65,7 @@ export class Inbox {
   }
 
   get state(): InboxState {
-    return this.snapshot;
+    return this.store.state;
   }
 
   /**
@@ -70,10 +73,7 @@ export class Inbox {
    * @example const off = inbox.subscribe((s) => (badge.textContent = String(s.unread)));
    */
   subscribe(listener: (state: InboxState) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.store.subscribe(listener);
   }
 
   /**
@@ -100,7 +100,7 @@ export class Inbox {
       this.detach.push(off);
     }
     // A restart (after close()) keeps the cards held and fills the gap to them.
-    const first = this.snapshot.cards.length === 0;
+    const first = this.store.state.cards.length === 0;
     this.started = Promise.all([this.loadNewest(first), this.loadUnread()]).then(() => {});
     return this.started;
   }
@@ -126,19 +126,19 @@ export class Inbox {
    */
   loadOlder(): Promise<void> {
     this.olderLoad ??= this.enqueue(async () => {
-      const oldest = this.snapshot.cards[0];
-      if (!this.snapshot.hasOlder || !oldest) return;
-      this.set({ loading: true });
+      const oldest = this.store.state.cards[0];
+      if (!this.store.state.hasOlder || !oldest) return;
+      this.store.set({ loading: true });
       try {
         const page = await this.page(oldest.msgid, this.pageSize);
-        this.set({
-          cards: mergeCards(this.snapshot.cards, page.cards).cards,
+        this.store.set({
+          cards: mergeCards(this.store.state.cards, page.cards).cards,
           hasOlder: page.nextCursor !== null,
           loading: false,
           error: null,
         });
       } catch (err) {
-        this.set({ loading: false, error: err as Error });
+        this.store.set({ loading: false, error: err as Error });
       }
     }).finally(() => {
       this.olderLoad = undefined;
@@ -155,7 +155,7 @@ export class Inbox {
       'POST',
       `/api/inbox/${encodeURIComponent(msgid)}/read`,
     );
-    this.set({ cards: markedRead(this.snapshot.cards, new Set([msgid])), unread });
+    this.store.set({ cards: markedRead(this.store.state.cards, new Set([msgid])), unread });
   }
 
   /**
@@ -163,9 +163,9 @@ export class Inbox {
    * @example await inbox.markAllRead();
    */
   async markAllRead(): Promise<void> {
-    const held = new Set(this.snapshot.cards.map((card) => card.msgid));
+    const held = new Set(this.store.state.cards.map((card) => card.msgid));
     const { unread } = await this.options.http.request<{ unread: number }>('POST', '/api/inbox/read-all');
-    this.set({ cards: markedRead(this.snapshot.cards, unread === 0 ? undefined : held), unread });
+    this.store.set({ cards: markedRead(this.store.state.cards, unread === 0 ? undefined : held), unread });
   }
 
   /**
@@ -183,17 +183,6 @@ export class Inbox {
 
   // ---------------------------------------------------------------------------------------------------
 
-  private set(change: Partial<InboxState>): void {
-    this.snapshot = { ...this.snapshot, ...change };
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(this.snapshot);
-      } catch (err) {
-        console.error('Inbox: a listener threw', err);
-      }
-    }
-  }
-
   private enqueue(load: () => Promise<void>): Promise<void> {
     const run = this.queue.then(load);
     this.queue = run.catch(() => {});
@@ -207,13 +196,13 @@ export class Inbox {
 
   /** A card pushed live: inserted in order, counted when new and unread. */
   private arrived(card: InboxCard): void {
-    const { cards, added } = mergeCards(this.snapshot.cards, [card]);
-    this.set({ cards, unread: this.snapshot.unread + added.filter((c) => !c.read).length });
+    const { cards, added } = mergeCards(this.store.state.cards, [card]);
+    this.store.set({ cards, unread: this.store.state.unread + added.filter((c) => !c.read).length });
   }
 
   /** The server's count; none unread means every card held is read (another tab read them). */
   private counted(unread: number): void {
-    this.set(unread === 0 ? { unread, cards: markedRead(this.snapshot.cards) } : { unread });
+    this.store.set(unread === 0 ? { unread, cards: markedRead(this.store.state.cards) } : { unread });
   }
 
   private async loadUnread(): Promise<void> {
@@ -224,7 +213,7 @@ export class Inbox {
       );
       this.counted(unread);
     } catch (err) {
-      this.set({ error: err as Error });
+      this.store.set({ error: err as Error });
     }
   }
 
@@ -234,8 +223,8 @@ export class Inbox {
    */
   private loadNewest(first: boolean): Promise<void> {
     return this.enqueue(async () => {
-      if (first) this.set({ loading: true });
-      const newestHeld = this.snapshot.cards.at(-1)?.msgid;
+      if (first) this.store.set({ loading: true });
+      const newestHeld = this.store.state.cards.at(-1)?.msgid;
       try {
         const page = await this.page(undefined, this.pageSize);
         let fetched = page.cards;
@@ -253,20 +242,25 @@ export class Inbox {
         }
         if (bridged) {
           // What lies before the oldest card held is as it was, unless the pages reached past it.
-          const oldestHeld = this.snapshot.cards[0]?.msgid;
+          const oldestHeld = this.store.state.cards[0]?.msgid;
           const oldestFetched = fetched.at(-1)?.msgid;
           const past = !oldestHeld || (oldestFetched !== undefined && !older(oldestHeld, oldestFetched));
-          const hasOlder = first || past ? cursor !== null : this.snapshot.hasOlder;
-          const { cards } = mergeCards(this.snapshot.cards, fetched);
-          this.set({ cards, hasOlder, loading: false, error: null });
+          const hasOlder = first || past ? cursor !== null : this.store.state.hasOlder;
+          const { cards } = mergeCards(this.store.state.cards, fetched);
+          this.store.set({ cards, hasOlder, loading: false, error: null });
         } else {
           // Too much to bridge: the thread starts again from what was fetched (and live cards since).
           const oldest = fetched.at(-1)?.msgid ?? '0';
-          const kept = this.snapshot.cards.filter((card) => older(oldest, card.msgid));
-          this.set({ cards: mergeCards(kept, fetched).cards, hasOlder: true, loading: false, error: null });
+          const kept = this.store.state.cards.filter((card) => older(oldest, card.msgid));
+          this.store.set({
+            cards: mergeCards(kept, fetched).cards,
+            hasOlder: true,
+            loading: false,
+            error: null,
+          });
         }
       } catch (err) {
-        this.set({ loading: false, error: err as Error });
+        this.store.set({ loading: false, error: err as Error });
       }
     });
   }

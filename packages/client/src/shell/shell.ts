@@ -10,11 +10,12 @@ import {
   wxFailMsg,
 } from '@beckon/protocol';
 import type { PlatformHttp } from '../platform/http.js';
+import { StateStore } from '../state-store.js';
 import { WxFailure } from './apis/fail.js';
 import { type Answer, HANDLERS, type ShellServices, WITHDRAWN } from './apis/index.js';
 import { AppApi } from './app-api.js';
 import { frontendOrigin, type PageFrame, RunningApp } from './running-app.js';
-import { type ShellState, type StateListener, StateStore } from './state.js';
+import type { ShellState, StateListener } from './state.js';
 import { TapGate } from './tap-gate.js';
 import type { DialogKind, ShellUi } from './ui.js';
 
@@ -51,7 +52,10 @@ export class Shell {
   private readonly host: HTMLElement;
   private readonly http: PlatformHttp;
   private readonly ui: ShellUi;
-  private readonly store = new StateStore();
+  private readonly store = new StateStore<ShellState>(
+    { running: [], front: null, dialog: null },
+    'Shell state listener failed:',
+  );
   private readonly tap: TapGate;
   /** Running apps by appid, in the order they were opened. */
   private readonly apps = new Map<string, RunningApp>();

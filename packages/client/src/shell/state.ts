@@ -30,29 +30,3 @@ export interface ShellState {
 }
 
 export type StateListener = (state: ShellState) => void;
-
-/** The state and its listeners. */
-export class StateStore {
-  private current: ShellState = { running: [], front: null, dialog: null };
-  private readonly listeners = new Set<StateListener>();
-
-  get state(): ShellState {
-    return this.current;
-  }
-
-  set(next: Partial<ShellState>): void {
-    this.current = { ...this.current, ...next };
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(this.current);
-      } catch (err) {
-        console.error('Shell state listener failed:', err);
-      }
-    }
-  }
-
-  subscribe(listener: StateListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-}

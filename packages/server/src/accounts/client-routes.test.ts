@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { SESSION_TTL_SECONDS } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Limits } from '../config.js';
+import { expectApiError } from '../test-support/client-api.js';
 import { RID_SUFFIX as RID, type TestServer, testServer } from '../test-support/harness.js';
 
 const PASSWORD = 'correct horse battery';
@@ -47,13 +48,6 @@ async function signedIn(username = 'alice', password = PASSWORD): Promise<string
   return res.json().token;
 }
 
-function expectError(res: { statusCode: number; json(): unknown }, status: number, errcode: number) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json() as { errcode: number; errmsg: string };
-  expect(body.errcode).toBe(errcode);
-  expect(body.errmsg).toMatch(RID);
-}
-
 describe('register, sign in, who am I, sign out', () => {
   test('the whole round trip', async () => {
     const reg = await register({ username: 'Alice', password: PASSWORD, displayName: ' Alice L. ' });
@@ -84,7 +78,7 @@ describe('register, sign in, who am I, sign out', () => {
     });
     expect(out.statusCode).toBe(204);
     expect(out.body).toBe('');
-    expectError(await me(session.token), 401, 92004);
+    expectApiError(await me(session.token), 401, 92004);
   });
 
   test('displayName defaults to the username; two sessions are independent', async () => {
@@ -98,14 +92,14 @@ describe('register, sign in, who am I, sign out', () => {
       url: '/api/sessions/current',
       headers: { authorization: `Bearer ${a}` },
     });
-    expectError(await me(a), 401, 92004);
+    expectApiError(await me(a), 401, 92004);
     expect((await me(b)).statusCode).toBe(200);
   });
 
   test('a username is taken regardless of case (92001, 409)', async () => {
     expect((await register({ username: 'Carol', password: PASSWORD })).statusCode).toBe(201);
-    expectError(await register({ username: 'carol', password: 'another password' }), 409, 92001);
-    expectError(await register({ username: 'CAROL', password: PASSWORD }), 409, 92001);
+    expectApiError(await register({ username: 'carol', password: 'another password' }), 409, 92001);
+    expectApiError(await register({ username: 'CAROL', password: PASSWORD }), 409, 92001);
   });
 
   test.each([
@@ -122,7 +116,7 @@ describe('register, sign in, who am I, sign out', () => {
     [{ username: 'alice', password: PASSWORD, admin: true }, 'additional'],
   ])('registration refuses %j (91000, 400)', async (body, mentions) => {
     const res = await register(body);
-    expectError(res, 400, 91000);
+    expectApiError(res, 400, 91000);
     expect(res.json().errmsg).toContain(mentions);
   });
 
@@ -148,8 +142,8 @@ describe('credentials', () => {
     await register({ username: 'dave', password: PASSWORD });
     const wrong = await signIn('dave', 'not the password');
     const unknown = await signIn('nobody', PASSWORD);
-    expectError(wrong, 401, 92002);
-    expectError(unknown, 401, 92002);
+    expectApiError(wrong, 401, 92002);
+    expectApiError(unknown, 401, 92002);
     const strip = (r: typeof wrong) => r.json().errmsg.replace(RID, '');
     expect(strip(wrong)).toBe(strip(unknown));
   });
@@ -184,14 +178,14 @@ describe('failed sign-in throttle', () => {
     await register({ username: 'gina', password: PASSWORD });
     // Failures from different addresses: the per-username count alone locks the account.
     for (const addr of ['10.0.0.1', '10.0.0.2', '10.0.0.3'])
-      expectError(await signIn('GINA', 'wrong!!!', addr), 401, 92002);
+      expectApiError(await signIn('GINA', 'wrong!!!', addr), 401, 92002);
     const refused = await signIn('gina', PASSWORD, '10.0.0.4');
-    expectError(refused, 429, 92003);
+    expectApiError(refused, 429, 92003);
     expect(refused.headers['retry-after']).toBe('60');
-    expectError(await signIn('gina', 'wrong!!!', '10.0.0.5'), 429, 92003);
+    expectApiError(await signIn('gina', 'wrong!!!', '10.0.0.5'), 429, 92003);
 
     s.clock.advance(59_999);
-    expectError(await signIn('gina', PASSWORD, '10.0.0.4'), 429, 92003);
+    expectApiError(await signIn('gina', PASSWORD, '10.0.0.4'), 429, 92003);
     s.clock.advance(1);
     expect((await signIn('gina', PASSWORD, '10.0.0.4')).statusCode).toBe(201);
   });
@@ -200,8 +194,8 @@ describe('failed sign-in throttle', () => {
     await start(limits);
     await register({ username: 'hank', password: PASSWORD });
     for (const name of ['nobody1', 'nobody2', 'hank'])
-      expectError(await signIn(name, 'wrong!!!', '10.1.1.1'), 401, 92002);
-    expectError(await signIn('hank', PASSWORD, '10.1.1.1'), 429, 92003);
+      expectApiError(await signIn(name, 'wrong!!!', '10.1.1.1'), 401, 92002);
+    expectApiError(await signIn('hank', PASSWORD, '10.1.1.1'), 429, 92003);
     // Another address is not locked, and hank has had only one failure.
     expect((await signIn('hank', PASSWORD, '10.2.2.2')).statusCode).toBe(201);
   });
@@ -210,8 +204,8 @@ describe('failed sign-in throttle', () => {
     await start(limits);
     await register({ username: 'ivy', password: PASSWORD });
     for (let i = 0; i < 5; i++) expect((await signIn('ivy', PASSWORD)).statusCode).toBe(201);
-    expectError(await signIn('ivy', 'wrong!!!'), 401, 92002);
-    expectError(await signIn('ivy', 'wrong!!!'), 401, 92002);
+    expectApiError(await signIn('ivy', 'wrong!!!'), 401, 92002);
+    expectApiError(await signIn('ivy', 'wrong!!!'), 401, 92002);
     expect((await signIn('ivy', PASSWORD)).statusCode).toBe(201);
   });
 });
@@ -222,7 +216,7 @@ describe('session auth', () => {
     s.clock.advance(SESSION_TTL_SECONDS * 1000 - 1);
     expect((await me(token)).statusCode).toBe(200);
     s.clock.advance(1);
-    expectError(await me(token), 401, 92004);
+    expectApiError(await me(token), 401, 92004);
     // An expired session is deleted, not just refused.
     const hash = createHash('sha256').update(token).digest('hex');
     expect(await s.ctx.store.accounts.getSession(hash)).toBeUndefined();
@@ -239,7 +233,7 @@ describe('session auth', () => {
       ['DELETE', '/api/sessions/current'],
       ['POST', '/api/apps/wx0000000000000000/login'],
     ] as const) {
-      expectError(await s.app.inject({ method, url, ...(headers ? { headers } : {}) }), 401, 92004);
+      expectApiError(await s.app.inject({ method, url, ...(headers ? { headers } : {}) }), 401, 92004);
     }
   });
 });
@@ -264,6 +258,6 @@ describe('wx.login inside an app', () => {
       url: '/api/apps/wx0000000000000000/login',
       headers: { authorization: `Bearer ${token}` },
     });
-    expectError(res, 404, 91003);
+    expectApiError(res, 404, 91003);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
+import { appidParam, type WithAppid } from '../http/admin-params.js';
 import { requireSession } from '../http/session-auth.js';
 import { issueLoginCode } from './login-codes.js';
 import { signIn, signOut } from './sessions.js';
@@ -100,17 +101,9 @@ export function registerAccountClientRoutes(client: FastifyInstance, ctx: Contex
       return reply.code(204).send();
     });
 
-    signedIn.post<{ Params: { appid: string } }>(
+    signedIn.post<WithAppid>(
       '/api/apps/:appid/login',
-      {
-        schema: {
-          params: {
-            type: 'object',
-            required: ['appid'],
-            properties: { appid: { type: 'string', maxLength: 64 } },
-          },
-        },
-      },
+      { schema: { params: appidParam } },
       async (request): Promise<WxLoginResponse> => ({
         code: await issueLoginCode(ctx, request.user.id, request.params.appid),
         errMsg: 'login:ok',

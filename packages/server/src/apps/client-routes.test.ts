@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  RID_SUFFIX as RID,
-  type SignedInUser,
-  signUp,
-  type TestServer,
-  testServer,
-} from '../test-support/harness.js';
+import { expectApiError } from '../test-support/client-api.js';
+import { type SignedInUser, signUp, type TestServer, testServer } from '../test-support/harness.js';
 import { createApp, setPages, updateApp } from './service.js';
 
 let s: TestServer;
@@ -18,14 +13,6 @@ afterEach(() => s.close());
 
 function get(url: string, who: SignedInUser | null = alice) {
   return s.app.inject({ method: 'GET', url, headers: who ? { authorization: `Bearer ${who.token}` } : {} });
-}
-
-function expectError(res: { statusCode: number; json(): unknown }, status: number, errcode: number) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json() as { errcode: number; errmsg: string };
-  expect(body.errcode).toBe(errcode);
-  expect(body.errmsg).toMatch(RID);
-  return body.errmsg;
 }
 
 describe('the app catalogue', () => {
@@ -92,16 +79,16 @@ describe('the app catalogue', () => {
       entryPage: 'pages/home/home',
       pages: ['pages/home/home'],
     });
-    expect(expectError(await get('/api/apps/wx0000000000000000'), 404, 91003)).toMatch(
+    expect(expectApiError(await get('/api/apps/wx0000000000000000'), 404, 91003)).toMatch(
       /^app not found: wx0000000000000000 rid: /,
     );
-    expectError(await get(`/api/apps/${'x'.repeat(65)}`), 400, 91000);
+    expectApiError(await get(`/api/apps/${'x'.repeat(65)}`), 400, 91000);
   });
 
   test('both need a session (92004)', async () => {
     const app = await createApp(s.ctx, { name: 'Shop', type: 'miniprogram' });
-    expectError(await get('/api/apps', null), 401, 92004);
-    expectError(await get(`/api/apps/${app.appid}`, null), 401, 92004);
+    expectApiError(await get('/api/apps', null), 401, 92004);
+    expectApiError(await get(`/api/apps/${app.appid}`, null), 401, 92004);
   });
 
   test('the routes under /api/apps/:appid/ still answer beside it', async () => {

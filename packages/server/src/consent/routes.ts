@@ -10,6 +10,7 @@ import {
 } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
+import { appidParam, type WithAppid } from '../http/admin-params.js';
 import { requireSession } from '../http/session-auth.js';
 import { prepareSubscription } from './dialog.js';
 import { changeSettings, getSettings } from './settings.js';
@@ -21,12 +22,6 @@ import { type SubscribeInput, subscribe } from './subscribe.js';
  * WeChat's order from the domain. What the schemas do check is the shell's own part of the body; a failure
  * there is 10004 (`accepted` and `keepChoice` describe template ids too).
  */
-const appParams = {
-  type: 'object',
-  required: ['appid'],
-  properties: { appid: { type: 'string', maxLength: 64 } },
-} as const;
-
 const prepareBody = { type: 'object', properties: { tmplIds: {} } } as const;
 
 const decisionBody = {
@@ -53,8 +48,6 @@ const settingBody = {
   },
 } as const;
 
-type AppParams = { appid: string };
-
 /**
  * Client API of the consent ledger, for the platform shell (never app credentials): the signed-in user
  * answers for themselves only. Failures of the WeChat API a route stands in for answer in that API's shape
@@ -64,42 +57,42 @@ export function registerConsentRoutes(client: FastifyInstance, ctx: Context): vo
   client.register(async (signedIn) => {
     requireSession(signedIn, ctx);
 
-    signedIn.post<{ Params: AppParams; Body: { tmplIds?: unknown } | undefined }>(
+    signedIn.post<WithAppid & { Body: { tmplIds?: unknown } | undefined }>(
       '/api/apps/:appid/subscriptions/prepare',
       {
-        schema: { params: appParams, body: prepareBody },
+        schema: { params: appidParam, body: prepareBody },
         config: { wxApi: 'requestSubscribeMessage', invalidInput: Errors.TMPL_ID_INVALID },
       },
       (request): Promise<SubscribeDialog> =>
         prepareSubscription(ctx, request.params.appid, request.user.id, request.body?.tmplIds),
     );
 
-    signedIn.post<{ Params: AppParams; Body: SubscribeInput | undefined }>(
+    signedIn.post<WithAppid & { Body: SubscribeInput | undefined }>(
       '/api/apps/:appid/subscriptions',
       {
-        schema: { params: appParams, body: decisionBody },
+        schema: { params: appidParam, body: decisionBody },
         config: { wxApi: 'requestSubscribeMessage', invalidInput: Errors.TMPL_ID_INVALID },
       },
       async (request): Promise<SubscribeResult> =>
         (await subscribe(ctx, request.params.appid, request.user.id, request.body ?? {})).result,
     );
 
-    signedIn.get<{ Params: AppParams }>(
+    signedIn.get<WithAppid>(
       '/api/apps/:appid/settings',
-      { schema: { params: appParams, querystring: { type: 'object' } }, config: { wxApi: 'getSetting' } },
+      { schema: { params: appidParam, querystring: { type: 'object' } }, config: { wxApi: 'getSetting' } },
       (request): Promise<SettingResult> => getSettings(ctx, request.params.appid, request.user.id),
     );
 
     // The phone's own page (titles beside ids), in the client API's default shapes.
-    signedIn.get<{ Params: AppParams }>(
+    signedIn.get<WithAppid>(
       '/api/apps/:appid/settings/page',
-      { schema: { params: appParams, querystring: { type: 'object' } } },
+      { schema: { params: appidParam, querystring: { type: 'object' } } },
       (request): Promise<SettingsPage> => settingsPage(ctx, request.params.appid, request.user.id),
     );
 
-    signedIn.put<{ Params: AppParams; Body: SettingChange }>(
+    signedIn.put<WithAppid & { Body: SettingChange }>(
       '/api/apps/:appid/settings',
-      { schema: { params: appParams, body: settingBody }, config: { wxApi: 'openSetting' } },
+      { schema: { params: appidParam, body: settingBody }, config: { wxApi: 'openSetting' } },
       (request): Promise<SettingResult> =>
         changeSettings(ctx, request.params.appid, request.user.id, request.body),
     );

@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  RID_SUFFIX as RID,
-  type SignedInUser,
-  signUp,
-  type TestServer,
-  testServer,
-} from '../test-support/harness.js';
+import { expectApiError } from '../test-support/client-api.js';
+import { type SignedInUser, signUp, type TestServer, testServer } from '../test-support/harness.js';
 
 let s: TestServer;
 beforeEach(async () => {
@@ -29,14 +24,6 @@ const friends = async (who: SignedInUser) => {
   expect(res.statusCode).toBe(200);
   return (res.json() as { friends: { username: string }[] }).friends;
 };
-
-function expectError(res: { statusCode: number; json(): unknown }, status: number, errcode: number) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json() as { errcode: number; errmsg: string };
-  expect(body.errcode).toBe(errcode);
-  expect(body.errmsg).toMatch(RID);
-  return body.errmsg;
-}
 
 describe('friends', () => {
   test('adding by username makes both friends; each lists the other with the same since', async () => {
@@ -82,10 +69,10 @@ describe('friends', () => {
   test('an unknown username is 404 91001 naming it; yourself is 91000; neither adds anyone', async () => {
     const alice = await signUp(s, 'alice');
     expect(
-      expectError(await call(alice, 'POST', '/api/friends', { username: 'nobody' }), 404, 91001),
+      expectApiError(await call(alice, 'POST', '/api/friends', { username: 'nobody' }), 404, 91001),
     ).toContain('no user named nobody');
     expect(
-      expectError(await call(alice, 'POST', '/api/friends', { username: 'ALICE' }), 400, 91000),
+      expectApiError(await call(alice, 'POST', '/api/friends', { username: 'ALICE' }), 400, 91000),
     ).toContain('yourself');
     expect(await friends(alice)).toEqual([]);
   });
@@ -99,7 +86,7 @@ describe('friends', () => {
   ])('a malformed body %j is 91000', async (payload) => {
     const alice = await signUp(s, 'alice');
     await signUp(s, 'bob');
-    expectError(await call(alice, 'POST', '/api/friends', payload), 400, 91000);
+    expectApiError(await call(alice, 'POST', '/api/friends', payload), 400, 91000);
     expect(await friends(alice)).toEqual([]);
   });
 
@@ -116,19 +103,19 @@ describe('friends', () => {
     expect((await friends(alice)).map((f) => f.username)).toEqual(['carol']);
     expect(await friends(bob)).toEqual([]);
 
-    expectError(await call(bob, 'DELETE', `/api/friends/${alice.userId}`), 404, 91001);
+    expectApiError(await call(bob, 'DELETE', `/api/friends/${alice.userId}`), 404, 91001);
     // Someone else's friendship is not yours to end.
-    expectError(await call(bob, 'DELETE', `/api/friends/${carol.userId}`), 404, 91001);
-    expectError(await call(bob, 'DELETE', '/api/friends/nobody'), 404, 91001);
+    expectApiError(await call(bob, 'DELETE', `/api/friends/${carol.userId}`), 404, 91001);
+    expectApiError(await call(bob, 'DELETE', '/api/friends/nobody'), 404, 91001);
     expect(await friends(carol)).toHaveLength(1);
   });
 
   test('every friends route needs a session (92004)', async () => {
     const bob = await signUp(s, 'bob');
-    expectError(await call(undefined, 'GET', '/api/friends'), 401, 92004);
-    expectError(await call(undefined, 'POST', '/api/friends', { username: 'bob' }), 401, 92004);
-    expectError(await call(undefined, 'DELETE', `/api/friends/${bob.userId}`), 401, 92004);
-    expectError(await call(undefined, 'GET', '/api/users/bob'), 401, 92004);
+    expectApiError(await call(undefined, 'GET', '/api/friends'), 401, 92004);
+    expectApiError(await call(undefined, 'POST', '/api/friends', { username: 'bob' }), 401, 92004);
+    expectApiError(await call(undefined, 'DELETE', `/api/friends/${bob.userId}`), 401, 92004);
+    expectApiError(await call(undefined, 'GET', '/api/users/bob'), 401, 92004);
   });
 });
 
@@ -139,9 +126,9 @@ describe('looking a user up by username', () => {
     const found = await call(alice, 'GET', '/api/users/bob.b');
     expect(found.statusCode).toBe(200);
     expect(found.json()).toEqual({ user: { id: bob.userId, username: 'Bob.B', displayName: 'Bob.B' } });
-    expect(expectError(await call(alice, 'GET', '/api/users/nobody'), 404, 91001)).toContain(
+    expect(expectApiError(await call(alice, 'GET', '/api/users/nobody'), 404, 91001)).toContain(
       'no user named nobody',
     );
-    expectError(await call(alice, 'GET', `/api/users/${'x'.repeat(65)}`), 400, 91000);
+    expectApiError(await call(alice, 'GET', `/api/users/${'x'.repeat(65)}`), 400, 91000);
   });
 });

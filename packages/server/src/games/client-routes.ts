@@ -8,6 +8,7 @@ import {
 } from '@beckon/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
+import { appidParam, type WithAppid } from '../http/admin-params.js';
 import { requireSession } from '../http/session-auth.js';
 import { getFriendCloudStorage, setUserCloudStorage } from './cloud-storage.js';
 import { type FriendInteractionInput, modifyFriendInteractiveStorage } from './interactions.js';
@@ -19,11 +20,6 @@ import { type SystemSubscribeInput, subscribeSystem } from './system-subscribe.j
  * not types or too many) come from the domain in WeChat's order; a schema failure of the shell's own part
  * (`accepted`) is 10004 too.
  */
-const appParams = {
-  type: 'object',
-  required: ['appid'],
-  properties: { appid: { type: 'string', maxLength: 64 } },
-} as const;
 const prepareBody = { type: 'object', properties: { msgTypeList: {} } } as const;
 const decisionBody = {
   type: 'object',
@@ -46,7 +42,6 @@ const interactionBody = {
   properties: { key: {}, opNum: {}, operation: {}, toUser: {}, title: {}, quiet: {} },
 } as const;
 
-type AppParams = { appid: string };
 const systemApi = { wxApi: 'requestSubscribeSystemMessage', invalidInput: Errors.TMPL_ID_INVALID } as const;
 
 /**
@@ -61,43 +56,43 @@ export function registerGameClientRoutes(client: FastifyInstance, ctx: Context):
   client.register(async (signedIn) => {
     requireSession(signedIn, ctx);
 
-    signedIn.post<{ Params: AppParams; Body: { msgTypeList?: unknown } | undefined }>(
+    signedIn.post<WithAppid & { Body: { msgTypeList?: unknown } | undefined }>(
       '/api/apps/:appid/system-subscriptions/prepare',
-      { schema: { params: appParams, body: prepareBody }, config: systemApi },
+      { schema: { params: appidParam, body: prepareBody }, config: systemApi },
       (request): Promise<SystemSubscribeDialog> =>
         prepareSystemSubscription(ctx, request.params.appid, request.user.id, request.body?.msgTypeList),
     );
 
-    signedIn.post<{ Params: AppParams; Body: SystemSubscribeInput | undefined }>(
+    signedIn.post<WithAppid & { Body: SystemSubscribeInput | undefined }>(
       '/api/apps/:appid/system-subscriptions',
-      { schema: { params: appParams, body: decisionBody }, config: systemApi },
+      { schema: { params: appidParam, body: decisionBody }, config: systemApi },
       (request): Promise<SystemSubscribeResult> =>
         subscribeSystem(ctx, request.params.appid, request.user.id, request.body ?? {}),
     );
 
-    signedIn.put<{ Params: AppParams; Body: { KVDataList?: unknown } }>(
+    signedIn.put<WithAppid & { Body: { KVDataList?: unknown } }>(
       '/api/apps/:appid/cloud-storage',
-      { schema: { params: appParams, body: cloudStorageBody }, config: { wxApi: 'setUserCloudStorage' } },
+      { schema: { params: appidParam, body: cloudStorageBody }, config: { wxApi: 'setUserCloudStorage' } },
       (request) =>
         setUserCloudStorage(ctx, request.params.appid, request.user, request.body.KVDataList, {
           log: request.log,
         }),
     );
 
-    signedIn.get<{ Params: AppParams; Querystring: { keyList?: string } }>(
+    signedIn.get<WithAppid & { Querystring: { keyList?: string } }>(
       '/api/apps/:appid/friend-cloud-storage',
       {
-        schema: { params: appParams, querystring: keyListQuery },
+        schema: { params: appidParam, querystring: keyListQuery },
         config: { wxApi: 'getFriendCloudStorage' },
       },
       (request): Promise<FriendCloudStorage> =>
         getFriendCloudStorage(ctx, request.params.appid, request.user, request.query.keyList),
     );
 
-    signedIn.post<{ Params: AppParams; Body: FriendInteractionInput }>(
+    signedIn.post<WithAppid & { Body: FriendInteractionInput }>(
       '/api/apps/:appid/interactions',
       {
-        schema: { params: appParams, body: interactionBody },
+        schema: { params: appidParam, body: interactionBody },
         config: { wxApi: 'modifyFriendInteractiveStorage' },
       },
       (request) =>

@@ -1,4 +1,4 @@
-/** `:appid` in the admin API's paths, for every module's admin routes (and the client API's app catalogue). */
+/** `:appid` in a path, for every module's admin and client routes (`/admin/apps/:appid/…`, `/api/apps/:appid/…`). */
 export const appidParam = {
   type: 'object',
   required: ['appid'],

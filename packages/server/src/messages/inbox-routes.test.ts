@@ -2,7 +2,8 @@ import type { InboxPage, ServerFrame } from '@beckon/protocol';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { addTemplate, type SignedInUser, signUp } from '../consent/test-support/shell.js';
 import { userChannel } from '../gateway/push.js';
-import { RID_SUFFIX, type TestServer, testServer } from '../test-support/harness.js';
+import { expectApiError } from '../test-support/client-api.js';
+import { type TestServer, testServer } from '../test-support/harness.js';
 import { deliverCard, MSGID_BASE } from './test-support/inbox.js';
 
 let s: TestServer;
@@ -50,13 +51,6 @@ async function fill(n: number) {
   for (const i of [100, 101]) {
     await deliverCard(s, { app, userId: bob.userId, templateId: tmpl, msgid: MSGID_BASE + BigInt(i) });
   }
-}
-
-function expectError(res: { statusCode: number; json(): unknown }, status: number, errcode: number) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json() as { errcode: number; errmsg: string };
-  expect(body.errcode).toBe(errcode);
-  expect(body.errmsg).toMatch(RID_SUFFIX);
 }
 
 /** Frames published to a user's channel while the test runs. */
@@ -115,29 +109,29 @@ describe('GET /api/inbox', () => {
     expect((await page(alice, '?limit=1')).cards).toHaveLength(1);
     expect((await page(alice, '?limit=50')).cards).toHaveLength(22);
     for (const limit of ['0', '51', '-1', 'abc', '1.5', '', '1000']) {
-      expectError(await get(alice, `/api/inbox?limit=${limit}`), 400, 91000);
+      expectApiError(await get(alice, `/api/inbox?limit=${limit}`), 400, 91000);
     }
   });
 
   test('a cursor that is not one of the user’s cards is 400 91000', async () => {
     await fill(1);
     for (const cursor of ['abc', '-1', '1.5', '0', '', '9223372036854775808', '12345678901234567890']) {
-      expectError(await get(alice, `/api/inbox?cursor=${cursor}`), 400, 91000);
+      expectApiError(await get(alice, `/api/inbox?cursor=${cursor}`), 400, 91000);
     }
-    expectError(await get(alice, '/api/inbox?cursor=1&cursor=2'), 400, 91000);
-    expectError(await get(alice, '/api/inbox?offset=2'), 400, 91000);
+    expectApiError(await get(alice, '/api/inbox?cursor=1&cursor=2'), 400, 91000);
+    expectApiError(await get(alice, '/api/inbox?offset=2'), 400, 91000);
     // A well-formed msgid that is no card of Alice's (made up, or someone else's) is refused, not walked to.
-    expectError(await get(alice, '/api/inbox?cursor=9223372036854775807'), 400, 91000);
-    expectError(await get(alice, `/api/inbox?cursor=${msgid(2)}`), 400, 91000);
+    expectApiError(await get(alice, '/api/inbox?cursor=9223372036854775807'), 400, 91000);
+    expectApiError(await get(alice, `/api/inbox?cursor=${msgid(2)}`), 400, 91000);
     expect(ids(await page(alice, `?cursor=${msgid(1)}`))).toEqual([]);
   });
 
   test('without a valid session every inbox route is 401 92004', async () => {
     await fill(1);
-    expectError(await get(undefined, '/api/inbox'), 401, 92004);
-    expectError(await get({ ...alice, token: 'nope' }, '/api/inbox/unread-count'), 401, 92004);
+    expectApiError(await get(undefined, '/api/inbox'), 401, 92004);
+    expectApiError(await get({ ...alice, token: 'nope' }, '/api/inbox/unread-count'), 401, 92004);
     for (const url of ['/api/inbox/read-all', `/api/inbox/${msgid(1)}/read`, `/api/inbox/${msgid(1)}/stop`]) {
-      expectError(await s.app.inject({ method: 'POST', url }), 401, 92004);
+      expectApiError(await s.app.inject({ method: 'POST', url }), 401, 92004);
     }
   });
 
@@ -196,12 +190,12 @@ describe('unread count and reading', () => {
     await fill(1);
     const frames = await framesOf(alice);
     for (const id of [msgid(100), msgid(2), '9223372036854775807', '9999999999999999999', '0']) {
-      expectError(await post(alice, `/api/inbox/${id}/read`), 404, 91001);
-      expectError(await post(alice, `/api/inbox/${id}/stop`), 404, 91001);
+      expectApiError(await post(alice, `/api/inbox/${id}/read`), 404, 91001);
+      expectApiError(await post(alice, `/api/inbox/${id}/stop`), 404, 91001);
     }
     for (const id of ['abc', '-1', '12345678901234567890', '1e5']) {
-      expectError(await post(alice, `/api/inbox/${id}/read`), 400, 91000);
-      expectError(await post(alice, `/api/inbox/${id}/stop`), 400, 91000);
+      expectApiError(await post(alice, `/api/inbox/${id}/read`), 400, 91000);
+      expectApiError(await post(alice, `/api/inbox/${id}/stop`), 400, 91000);
     }
     expect((await get(bob, '/api/inbox/unread-count')).json()).toEqual({ unread: 2 });
     expect(frames).toEqual([]);

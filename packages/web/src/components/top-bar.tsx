@@ -7,12 +7,14 @@ export interface TopBarProps {
   onBack?: () => void;
   /** Controls at the right end. */
   right?: ComponentChildren;
+  /** A class that restyles the bar (`runner-nav`: an app's navigation bar, its capsule at the right). */
+  class?: string;
 }
 
 /** A screen's title bar, as WeChat's: the title centred, Back at the left. */
-export function TopBar({ title, onBack, right }: TopBarProps) {
+export function TopBar({ title, onBack, right, class: restyle }: TopBarProps) {
   return (
-    <header class="top-bar">
+    <header class={restyle ? `top-bar ${restyle}` : 'top-bar'}>
       <div class="top-bar-side">
         {onBack && (
           <button type="button" class="icon-button" aria-label="Back" onClick={onBack}>

@@ -1,8 +1,6 @@
-import { useId, useState } from 'preact/hooks';
-import { AppIcon } from '../components/app-icon.js';
-import { Switch } from '../components/switch.js';
+import { useState } from 'preact/hooks';
+import { ConsentItem, ConsentSheet, useSwitches } from './consent-sheet.js';
 import type { DialogRequest } from './dialog-host.js';
-import { Sheet } from './sheet.js';
 
 type Request = Extract<DialogRequest, { kind: 'subscribe' }>;
 
@@ -14,54 +12,32 @@ type Request = Extract<DialogRequest, { kind: 'subscribe' }>;
 export function ConsentDialog({ request }: { request: Request }) {
   const { app, templates } = request.options;
   const asked = templates.filter((t) => t.status === 'ask');
-  const [ticked, setTicked] = useState(() => new Set(asked.map((t) => t.templateId)));
+  const [ticked, toggle] = useSwitches(asked.map((t) => t.templateId));
   const [keep, setKeep] = useState(false);
   const several = asked.length > 1;
-  const appId = useId();
-  const headingId = useId();
   const longTerm = asked.some((t) => t.type === 3);
 
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(ticked);
-    if (on) next.add(id);
-    else next.delete(id);
-    setTicked(next);
-  };
-
   return (
-    <Sheet
-      place="bottom"
-      labelledBy={`${appId} ${headingId}`}
+    <ConsentSheet
+      app={app}
+      heading={several ? 'Would like to send you these messages' : 'Would like to send you this message'}
       onDismiss={() => request.done({ accepted: [], keepChoice: false })}
     >
-      <div class="consent-app">
-        <AppIcon app={app} size={24} />
-        <span id={appId} class="consent-app-name">
-          {app.name}
-        </span>
-      </div>
-      <h2 id={headingId} class="consent-heading">
-        {several ? 'Would like to send you these messages' : 'Would like to send you this message'}
-      </h2>
       <ul class="consent-items">
         {asked.map((template) => (
-          <li key={template.templateId} class="consent-item">
-            <div class="consent-item-head">
-              <span class="consent-item-title">{template.title}</span>
-              {several && (
-                <Switch
-                  checked={ticked.has(template.templateId)}
-                  label={template.title}
-                  onChange={(on) => toggle(template.templateId, on)}
-                />
-              )}
-            </div>
+          <ConsentItem
+            key={template.templateId}
+            title={template.title}
+            switchable={several}
+            checked={ticked.has(template.templateId)}
+            onChange={(on) => toggle(template.templateId, on)}
+          >
             <ul class="consent-keywords" aria-label={`${template.title}: what it shows`}>
               {template.keywords.map((keyword) => (
                 <li key={keyword.name}>{keyword.name}</li>
               ))}
             </ul>
-          </li>
+          </ConsentItem>
         ))}
       </ul>
       {longTerm && (
@@ -92,6 +68,6 @@ export function ConsentDialog({ request }: { request: Request }) {
           Allow
         </button>
       </div>
-    </Sheet>
+    </ConsentSheet>
   );
 }

@@ -1,35 +1,25 @@
-import type { AppListing, DialogTemplate, SysMsgType, SystemDialogType } from '@beckon/protocol';
+import type {
+  ModalRequest,
+  SubscribeDialogAnswer,
+  SubscribeDialogRequest,
+  SystemSubscribeDialogAnswer,
+  SystemSubscribeDialogRequest,
+} from '@beckon/client/shell';
+import type { AppListing } from '@beckon/protocol';
 import { signal } from '@preact/signals';
 
 /**
  * The dialogs the phone draws over everything (the running app's frame included, made inert while one is
  * open): the platform's consent dialogs, and the modal, action sheet and confirmation an app or the phone
- * asks for. Each is a Promise of the person's answer; one shows at a time, the others wait their turn.
+ * asks for. Each is a Promise of the person's answer; one shows at a time, the others wait their turn. The
+ * consent dialogs' requests and answers are the shell's own (`ShellUi`).
  */
 
-/** The answer to the consent dialog: the ticked template ids (none on Cancel) and the keep-choice box. */
-export interface SubscribeAnswer {
-  accepted: string[];
-  keepChoice: boolean;
-}
-
-/** The answer to a mini game's system-message dialog: the types switched on (none on Cancel). */
-export interface SystemSubscribeAnswer {
-  accepted: SysMsgType[];
-}
-
-/** `wx.showModal`'s options, as the page passed them (checked by the dialog: they are the app's data). */
-export interface ModalOptions {
-  title?: string;
-  content?: string;
-  showCancel?: boolean;
-  cancelText?: string;
-  cancelColor?: string;
-  confirmText?: string;
-  confirmColor?: string;
-  editable?: boolean;
-  placeholderText?: string;
-}
+/**
+ * `wx.showModal`'s options as the shell passes them (its ModalRequest), each checked again by the dialog:
+ * they are the app's data.
+ */
+export type ModalOptions = Partial<Omit<ModalRequest, 'app'>>;
 
 /** `wx.showModal`'s success result. */
 export interface ModalAnswer {
@@ -55,18 +45,6 @@ export interface ConfirmOptions {
   destructive?: boolean;
 }
 
-/** The consent dialog: the app, and the templates to ask about (those settled without asking are not). */
-export interface SubscribeOptions {
-  app: AppListing;
-  templates: DialogTemplate[];
-}
-
-/** A mini game's system-message dialog: the game, and the reminder types to ask about. */
-export interface SystemSubscribeOptions {
-  app: AppListing;
-  types: SystemDialogType[];
-}
-
 /** `wx.modifyFriendInteractiveStorage`: the person confirms an interaction with a friend. */
 export interface InteractionOptions {
   app: AppListing;
@@ -78,8 +56,12 @@ export interface InteractionOptions {
 }
 
 export type DialogRequest = { id: number } & (
-  | { kind: 'subscribe'; options: SubscribeOptions; done: (a: SubscribeAnswer) => void }
-  | { kind: 'system-subscribe'; options: SystemSubscribeOptions; done: (a: SystemSubscribeAnswer) => void }
+  | { kind: 'subscribe'; options: SubscribeDialogRequest; done: (a: SubscribeDialogAnswer) => void }
+  | {
+      kind: 'system-subscribe';
+      options: SystemSubscribeDialogRequest;
+      done: (a: SystemSubscribeDialogAnswer) => void;
+    }
   | { kind: 'modal'; options: ModalOptions; done: (a: ModalAnswer) => void }
   | { kind: 'action-sheet'; options: ActionSheetOptions; done: (index: number | null) => void }
   | { kind: 'confirm'; options: ConfirmOptions; done: (ok: boolean) => void }

@@ -1,6 +1,5 @@
-import { useId } from 'preact/hooks';
+import { ConfirmSheet } from './confirm-dialog.js';
 import type { DialogRequest } from './dialog-host.js';
-import { Sheet } from './sheet.js';
 
 type Request = Extract<DialogRequest, { kind: 'interaction' }>;
 
@@ -10,28 +9,18 @@ type Request = Extract<DialogRequest, { kind: 'interaction' }>;
  */
 export function InteractionDialog({ request }: { request: Request }) {
   const { app, friendName, title, quiet } = request.options;
-  const titleId = useId();
   return (
-    <Sheet place="center" labelledBy={titleId} onDismiss={() => request.done(false)}>
-      <div class="modal-body">
-        <h2 id={titleId} class="modal-title">
-          {quiet ? `Send this to ${friendName}?` : `Remind ${friendName}?`}
-        </h2>
-        {title && <p class="interaction-quote">{title}</p>}
-        <p class="modal-content">
-          {quiet
-            ? `${app.name} will record it in the game for your friend.`
-            : `${app.name} will send your friend a reminder in Service Notifications.`}
-        </p>
-      </div>
-      <div class="modal-actions">
-        <button type="button" class="modal-button" onClick={() => request.done(false)}>
-          Cancel
-        </button>
-        <button type="button" class="modal-button modal-button-confirm" onClick={() => request.done(true)}>
-          Send
-        </button>
-      </div>
-    </Sheet>
+    <ConfirmSheet
+      title={quiet ? `Send this to ${friendName}?` : `Remind ${friendName}?`}
+      confirmText="Send"
+      answer={request.done}
+    >
+      {title && <p class="interaction-quote">{title}</p>}
+      <p class="modal-content">
+        {quiet
+          ? `${app.name} will record it in the game for your friend.`
+          : `${app.name} will send your friend a reminder in Service Notifications.`}
+      </p>
+    </ConfirmSheet>
   );
 }

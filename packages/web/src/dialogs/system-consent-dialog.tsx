@@ -1,10 +1,6 @@
-import type { SysMsgType } from '@beckon/protocol';
-import { useId, useState } from 'preact/hooks';
-import { AppIcon } from '../components/app-icon.js';
-import { Switch } from '../components/switch.js';
 import { systemTypeWords } from '../words/system-types.js';
+import { ConsentItem, ConsentSheet, useSwitches } from './consent-sheet.js';
 import type { DialogRequest } from './dialog-host.js';
-import { Sheet } from './sheet.js';
 
 type Request = Extract<DialogRequest, { kind: 'system-subscribe' }>;
 
@@ -15,48 +11,26 @@ type Request = Extract<DialogRequest, { kind: 'system-subscribe' }>;
 export function SystemConsentDialog({ request }: { request: Request }) {
   const { app, types } = request.options;
   const asked = types.filter((t) => t.status === 'ask').map((t) => t.msgType);
-  const [ticked, setTicked] = useState(() => new Set<SysMsgType>(asked));
+  const [ticked, toggle] = useSwitches(asked);
   const several = asked.length > 1;
-  const appId = useId();
-  const headingId = useId();
-
-  const toggle = (type: SysMsgType, on: boolean) => {
-    const next = new Set(ticked);
-    if (on) next.add(type);
-    else next.delete(type);
-    setTicked(next);
-  };
 
   return (
-    <Sheet
-      place="bottom"
-      labelledBy={`${appId} ${headingId}`}
+    <ConsentSheet
+      app={app}
+      heading={several ? 'Would like to send you these reminders' : 'Would like to send you this reminder'}
       onDismiss={() => request.done({ accepted: [] })}
     >
-      <div class="consent-app">
-        <AppIcon app={app} size={24} />
-        <span id={appId} class="consent-app-name">
-          {app.name}
-        </span>
-      </div>
-      <h2 id={headingId} class="consent-heading">
-        {several ? 'Would like to send you these reminders' : 'Would like to send you this reminder'}
-      </h2>
       <ul class="consent-items">
         {asked.map((type) => (
-          <li key={type} class="consent-item">
-            <div class="consent-item-head">
-              <span class="consent-item-title">{systemTypeWords(type).name}</span>
-              {several && (
-                <Switch
-                  checked={ticked.has(type)}
-                  label={systemTypeWords(type).name}
-                  onChange={(on) => toggle(type, on)}
-                />
-              )}
-            </div>
+          <ConsentItem
+            key={type}
+            title={systemTypeWords(type).name}
+            switchable={several}
+            checked={ticked.has(type)}
+            onChange={(on) => toggle(type, on)}
+          >
             <p class="consent-detail">{systemTypeWords(type).detail}</p>
-          </li>
+          </ConsentItem>
         ))}
       </ul>
       <p class="consent-note">Allowed reminders stay on until you turn them off in the game's settings.</p>
@@ -72,6 +46,6 @@ export function SystemConsentDialog({ request }: { request: Request }) {
           Allow
         </button>
       </div>
-    </Sheet>
+    </ConsentSheet>
   );
 }

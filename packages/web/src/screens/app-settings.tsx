@@ -5,8 +5,8 @@ import { Switch } from '../components/switch.js';
 import { TopBar } from '../components/top-bar.js';
 import { appById, loadApps } from '../state/catalogue.js';
 import { http, inWords } from '../state/http.js';
+import { TYPE_WORDS } from '../words/app-types.js';
 import { systemTypeWords } from '../words/system-types.js';
-import { TYPE_WORDS } from './home.js';
 
 const SETTING_WORDS = { accept: 'Always allow', reject: 'Always reject', ban: 'Banned by the platform' };
 

@@ -1,16 +1,9 @@
-import type { AppListing } from '@beckon/protocol';
 import { useEffect } from 'preact/hooks';
-import { AppIcon } from '../components/app-icon.js';
-import { ChevronIcon } from '../components/icons.js';
+import { AppRow } from '../components/list-row.js';
 import { TopBar } from '../components/top-bar.js';
 import { apps, appsError, loadApps } from '../state/catalogue.js';
 import { navigate } from '../state/router.js';
 import { runnerAddress } from './runner-address.js';
-
-export const TYPE_WORDS: Record<AppListing['type'], string> = {
-  miniprogram: 'Mini Program',
-  minigame: 'Mini Game',
-};
 
 /** Home: the mini programs and mini games that have pages to open, by name. */
 export function Home() {
@@ -41,16 +34,7 @@ export function Home() {
           <ul class="list list-with-icons" aria-label="Mini programs and mini games">
             {openable.map((app) => (
               <li key={app.appid}>
-                <button type="button" class="list-row" onClick={() => navigate(runnerAddress(app.appid))}>
-                  <AppIcon app={app} size={44} />
-                  <span class="list-row-text">
-                    <span class="list-row-title">{app.name}</span>
-                    <span class="list-row-sub">{TYPE_WORDS[app.type]}</span>
-                  </span>
-                  <span class="list-row-end" aria-hidden="true">
-                    <ChevronIcon size={18} />
-                  </span>
-                </button>
+                <AppRow app={app} onClick={() => navigate(runnerAddress(app.appid))} />
               </li>
             ))}
           </ul>

@@ -1,5 +1,6 @@
 import { Avatar } from '../components/avatar.js';
-import { ChevronIcon, GearIcon, PeopleIcon } from '../components/icons.js';
+import { GearIcon, PeopleIcon } from '../components/icons.js';
+import { NavRow, RowGlyph } from '../components/list-row.js';
 import { TopBar } from '../components/top-bar.js';
 import { navigate } from '../state/router.js';
 import { me, signOut } from '../state/session.js';
@@ -20,30 +21,26 @@ export function Me() {
         </section>
         <ul class="list list-with-glyphs">
           <li>
-            <button type="button" class="list-row" onClick={() => navigate('/me/friends')}>
-              <span class="list-row-icon" aria-hidden="true">
-                <PeopleIcon />
-              </span>
-              <span class="list-row-text">
-                <span class="list-row-title">Friends</span>
-              </span>
-              <span class="list-row-end" aria-hidden="true">
-                <ChevronIcon size={18} />
-              </span>
-            </button>
+            <NavRow
+              lead={
+                <RowGlyph>
+                  <PeopleIcon />
+                </RowGlyph>
+              }
+              title="Friends"
+              onClick={() => navigate('/me/friends')}
+            />
           </li>
           <li>
-            <button type="button" class="list-row" onClick={() => navigate('/me/settings')}>
-              <span class="list-row-icon" aria-hidden="true">
-                <GearIcon />
-              </span>
-              <span class="list-row-text">
-                <span class="list-row-title">Mini program settings</span>
-              </span>
-              <span class="list-row-end" aria-hidden="true">
-                <ChevronIcon size={18} />
-              </span>
-            </button>
+            <NavRow
+              lead={
+                <RowGlyph>
+                  <GearIcon />
+                </RowGlyph>
+              }
+              title="Mini program settings"
+              onClick={() => navigate('/me/settings')}
+            />
           </li>
         </ul>
         <ul class="list">

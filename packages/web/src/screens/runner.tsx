@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { BackIcon, CloseRingIcon, MoreIcon } from '../components/icons.js';
+import { CloseRingIcon, MoreIcon } from '../components/icons.js';
+import { TopBar } from '../components/top-bar.js';
 import { ask } from '../dialogs/dialog-host.js';
 import { appById, apps, loadApps } from '../state/catalogue.js';
 import { goBack } from '../state/router.js';
@@ -28,16 +29,11 @@ interface RunnerNavProps {
 /** The app's navigation bar: Back when its page stack holds more than one page, the title, the capsule. */
 function RunnerNav({ title, canGoBack, onBack, onMenu, onClose }: RunnerNavProps) {
   return (
-    <header class="runner-nav">
-      <div class="runner-nav-side">
-        {canGoBack && (
-          <button type="button" class="icon-button" aria-label="Back" onClick={onBack}>
-            <BackIcon />
-          </button>
-        )}
-      </div>
-      <h1 class="runner-title">{title}</h1>
-      <div class="runner-nav-side runner-nav-right">
+    <TopBar
+      class="runner-nav"
+      title={title}
+      onBack={canGoBack ? onBack : undefined}
+      right={
         <div class="capsule">
           <button type="button" class="capsule-button" aria-label="More" onClick={onMenu}>
             <MoreIcon size={20} />
@@ -47,8 +43,8 @@ function RunnerNav({ title, canGoBack, onBack, onMenu, onClose }: RunnerNavProps
             <CloseRingIcon size={20} />
           </button>
         </div>
-      </div>
-    </header>
+      }
+    />
   );
 }
 

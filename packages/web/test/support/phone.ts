@@ -2,8 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { AppView } from '@beckon/protocol';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from '../../../client/test/support/browser.js';
 import { type BrowserTestServer, startBrowserTestServer } from '../../../client/test/support/server.js';
 import { ADMIN_TOKEN } from '../../../server/src/test-support/harness.js';
+import { type FrontendServer, startFrontendServer } from './frontend.js';
 
 /** The password every test user gets (the harness's signUp uses the same). */
 export const PASSWORD = 'correct horse battery';
@@ -16,6 +19,34 @@ const SCREENS = fileURLToPath(new URL('../../../../test-results/screens/', impor
 /** Beckon in-process on 127.0.0.1, serving the phone (built by the browser run's global setup) at `/`. */
 export function startPhoneServer(): Promise<BrowserTestServer> {
   return startBrowserTestServer();
+}
+
+/** A phone test file's world: Beckon serving the phone, Chromium. */
+export interface PhoneWorld {
+  beckon: BrowserTestServer;
+  browser: Browser;
+}
+
+/**
+ * Registers the file's hooks: Beckon serving the phone and Chromium (and with `frontend`, a mini program's
+ * front end on an origin of its own) start before its first test and stop after its last. The returned
+ * object's fields are set when the first test runs.
+ */
+export function usePhoneWorld(): PhoneWorld;
+export function usePhoneWorld(options: { frontend: true }): PhoneWorld & { frontend: FrontendServer };
+export function usePhoneWorld(options: { frontend?: boolean } = {}): PhoneWorld {
+  const w = {} as PhoneWorld & { frontend?: FrontendServer };
+  beforeAll(async () => {
+    w.beckon = await startPhoneServer();
+    if (options.frontend) w.frontend = await startFrontendServer();
+    w.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await w.browser?.close();
+    await w.frontend?.close();
+    await w.beckon?.close();
+  });
+  return w;
 }
 
 /**
@@ -61,20 +92,13 @@ export async function signInOnPhone(page: Page, username: string, password = PAS
 }
 
 /** An admin API call through the test server, as an operator's `beckon` CLI makes it. */
-export async function admin(
+export function admin(
   world: BrowserTestServer,
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   payload?: Record<string, unknown>,
 ): Promise<unknown> {
-  const res = await world.server.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    ...(payload ? { payload } : {}),
-  });
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-  return res.body ? res.json() : undefined;
+  return injectAs(world, ADMIN_TOKEN, method, url, payload);
 }
 
 /** A tab of the bottom bar: `Home`, `Notifications` (whatever its badge says), `Me`. */
@@ -94,10 +118,21 @@ export async function createApp(
 }
 
 /** A client-API call as the signed-in user `token` makes it (setting the scene up, not what is tested). */
-export async function asUser(
+export function asUser(
   world: BrowserTestServer,
   token: string,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: Record<string, unknown>,
+): Promise<unknown> {
+  return injectAs(world, token, method, url, payload);
+}
+
+/** A call through the test server with `authorization: Bearer <token>`: its JSON, or it throws. */
+async function injectAs(
+  world: BrowserTestServer,
+  token: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   payload?: Record<string, unknown>,
 ): Promise<unknown> {
@@ -131,4 +166,15 @@ export function pageResults(page: Page): PageResult[] {
     if (tag === 'beckon-test-result' && json) results.push(JSON.parse(json));
   });
   return results;
+}
+
+/** A fresh phone signed in as `username`, and the answers its test mini programs' pages get. */
+export async function phoneOf(
+  w: PhoneWorld,
+  username: string,
+): Promise<{ page: Page; results: PageResult[] }> {
+  const page = await openPhone(w.browser, w.beckon.url);
+  const results = pageResults(page);
+  await signInOnPhone(page, username);
+  return { page, results };
 }

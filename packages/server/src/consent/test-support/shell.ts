@@ -1,4 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
+import { callAs } from '../../test-support/client-api.js';
 import {
   addLibraryTemplate,
   type SignedInUser,
@@ -25,13 +26,7 @@ type Body = Record<string, unknown> | undefined;
 
 /** The consent routes as a signed-in user calls them. */
 export function consentClient(s: TestServer, user: { token: string }) {
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: Body) =>
-    s.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${user.token}` },
-      ...(payload === undefined ? {} : { payload }),
-    });
+  const call = callAs(s, user);
   return {
     prepare: (appid: string, body: Body) => call('POST', `/api/apps/${appid}/subscriptions/prepare`, body),
     subscribe: (appid: string, body: Body) => call('POST', `/api/apps/${appid}/subscriptions`, body),

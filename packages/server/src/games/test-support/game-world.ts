@@ -1,29 +1,25 @@
 import type { AppView, InboxCard, InboxPage, ServerFrame, SysMsgType } from '@beckon/protocol';
 import { afterEach, beforeEach } from 'vitest';
+import { consentClient } from '../../consent/test-support/shell.js';
 import { userChannel } from '../../gateway/push.js';
+import { callAs } from '../../test-support/client-api.js';
 import { type SignedInUser, signUp, type TestServer, testServer } from '../../test-support/harness.js';
 
 /** Around the mini-game routes: a game, signed-in players, and the client API as the shell calls it. */
 
 type Body = Record<string, unknown> | undefined;
-type Method = 'GET' | 'POST' | 'PUT';
 
-/** The client API as a signed-in user calls it. */
+/** The client API as a signed-in user calls it (the settings routes are the consent module's). */
 export function playerClient(s: TestServer, user: { token: string }) {
-  const call = (method: Method, url: string, payload?: Body) =>
-    s.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${user.token}` },
-      ...(payload === undefined ? {} : { payload }),
-    });
+  const call = callAs(s, user);
+  const { settings, changeSettings } = consentClient(s, user);
   return {
     call,
     prepare: (appid: string, body: Body) =>
       call('POST', `/api/apps/${appid}/system-subscriptions/prepare`, body),
     subscribe: (appid: string, body: Body) => call('POST', `/api/apps/${appid}/system-subscriptions`, body),
-    settings: (appid: string) => call('GET', `/api/apps/${appid}/settings`),
-    changeSettings: (appid: string, body: Body) => call('PUT', `/api/apps/${appid}/settings`, body),
+    settings,
+    changeSettings,
     setStorage: (appid: string, KVDataList: unknown) =>
       call('PUT', `/api/apps/${appid}/cloud-storage`, { KVDataList }),
     friendStorage: (appid: string, keyList?: string) =>

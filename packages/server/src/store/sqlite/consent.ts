@@ -88,6 +88,17 @@ const SET_TEMPLATE = `
 const LOG = `INSERT INTO consent_changes (appid, user_id, template_id, status, source, at)
   VALUES (?, ?, ?, ?, ?, ?) RETURNING *`;
 
+/**
+ * The user's main switch for the app: on unless turned off (no row is on). Read inside the callers'
+ * transactions, by this adapter and by the games' (a game's system-message decisions obey it too).
+ */
+export function mainSwitchOn(sql: ReturnType<typeof statements>, appid: string, userId: string): boolean {
+  const on = sql('SELECT main_switch FROM main_switches WHERE appid = ? AND user_id = ?')
+    .pluck()
+    .get(appid, userId) as number | undefined;
+  return on !== 0;
+}
+
 export class SqliteConsent implements ConsentStore {
   private readonly sql;
 
@@ -122,14 +133,7 @@ export class SqliteConsent implements ConsentStore {
   }
 
   async mainSwitch(appid: string, userId: string): Promise<boolean> {
-    return this.isOn(appid, userId);
-  }
-
-  private isOn(appid: string, userId: string): boolean {
-    const on = this.sql('SELECT main_switch FROM main_switches WHERE appid = ? AND user_id = ?')
-      .pluck()
-      .get(appid, userId) as number | undefined;
-    return on !== 0;
+    return mainSwitchOn(this.sql, appid, userId);
   }
 
   private log(
@@ -152,7 +156,7 @@ export class SqliteConsent implements ConsentStore {
     return this.db
       .transaction((): ConsentChange[] => {
         // Checked inside the transaction: a switch-off that commits first cannot be undone by this grant.
-        if (!this.isOn(appid, userId)) return [];
+        if (!mainSwitchOn(this.sql, appid, userId)) return [];
         // One popup event per answered popup; remembered (silent) answers showed no popup, so push none.
         const popup: PopupFact[] = decisions
           .filter((d) => d.source === 'popup')
@@ -197,7 +201,7 @@ export class SqliteConsent implements ConsentStore {
   async setMainSwitch(appid: string, userId: string, on: boolean, at: number): Promise<void> {
     this.db
       .transaction(() => {
-        const wasOn = this.isOn(appid, userId);
+        const wasOn = mainSwitchOn(this.sql, appid, userId);
         this.sql(
           `INSERT INTO main_switches (appid, user_id, main_switch, updated_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (appid, user_id) DO UPDATE SET main_switch = excluded.main_switch,

@@ -9,6 +9,7 @@ import type {
   SystemDeliverResult,
   SystemSubscriptionRecord,
 } from '../port.js';
+import { mainSwitchOn } from './consent.js';
 import { InboxChain } from './inbox-chain.js';
 import { statements } from './statements.js';
 
@@ -88,13 +89,6 @@ export class SqliteGames implements GameStore {
     ).map(toSubscription);
   }
 
-  private mainSwitchOn(appid: string, userId: string): boolean {
-    const on = this.sql('SELECT main_switch FROM main_switches WHERE appid = ? AND user_id = ?')
-      .pluck()
-      .get(appid, userId) as number | undefined;
-    return on !== 0;
-  }
-
   async recordSystemDecisions(
     appid: string,
     userId: string,
@@ -104,7 +98,7 @@ export class SqliteGames implements GameStore {
     return this.db
       .transaction((): boolean => {
         // Checked inside the transaction: a switch-off that commits first is not undone by this accept.
-        if (!this.mainSwitchOn(appid, userId)) return false;
+        if (!mainSwitchOn(this.sql, appid, userId)) return false;
         for (const { msgType, status } of decisions) {
           const kept = status === 'accept' ? 1 : 0;
           this.sql(SET_SUBSCRIPTION).run({ appid, userId, msgType, status, kept, at });
@@ -169,7 +163,7 @@ export class SqliteGames implements GameStore {
       `SELECT 1 FROM system_subscriptions
        WHERE appid = ? AND user_id = ? AND msg_type = ? AND status = 'accept'`,
     ).get(appid, userId, msgType);
-    if (accepted === undefined || !this.mainSwitchOn(appid, userId)) return 'not-subscribed';
+    if (accepted === undefined || !mainSwitchOn(this.sql, appid, userId)) return 'not-subscribed';
     if (
       oncePerDay !== undefined &&
       this.sql(TAKE_REMINDER).run(appid, userId, msgType, oncePerDay).changes === 0
