@@ -8,17 +8,21 @@ import { createApp, openPhone, screenshot, signUpOnPhone, startPhoneServer } fro
 
 let world: BrowserTestServer;
 let frontend: FrontendServer;
+/** The game's front end: an origin of its own, as no two apps share one. */
+let gameFrontend: FrontendServer;
 let browser: Browser;
 
 beforeAll(async () => {
   world = await startPhoneServer();
   frontend = await startFrontendServer();
+  gameFrontend = await startFrontendServer();
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await frontend?.close();
+  await gameFrontend?.close();
   await world?.close();
 });
 
@@ -29,7 +33,7 @@ test('Home lists the apps with a front end: icon or initial, name, type; the oth
     icon: `${frontend.url}icon.svg`,
     frontend: `${frontend.url}shop/`,
   });
-  await createApp(world, { name: 'Tap Tap Stars', type: 'minigame', frontend: `${frontend.url}game/` });
+  await createApp(world, { name: 'Tap Tap Stars', type: 'minigame', frontend: `${gameFrontend.url}game/` });
   await createApp(world, { name: 'Backend Only', type: 'miniprogram' });
 
   const page = await openPhone(browser, world.url);
