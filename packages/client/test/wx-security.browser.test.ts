@@ -1,7 +1,8 @@
 /**
  * What a mini program's page cannot do: see or click the shell's dialog (it is in the phone's DOM, and the
  * app's frames are inert while it is open), act as another app (the shell knows the app by its frame, not by
- * anything a message says), or get answers from a frame of an origin no app registered.
+ * anything a message says; and each app's frames are on its own origin, so a page cannot reach into another
+ * app's frame to call its wx), or get answers from a frame of an origin no app registered.
  */
 import { BRIDGE_CHANNEL } from '@beckon/protocol';
 import type { Frame } from 'playwright-core';
@@ -137,6 +138,75 @@ test('a page cannot act as another app: what a message says about the app change
   });
   expect(res).toMatchObject({ errCode: 20001 });
   expect(await host.dialog.count()).toBe(0);
+});
+
+test("a page cannot reach into another app's frame: each app's front end is an origin of its own", async () => {
+  const victim = await newApp(w, { name: 'Victim Shop' });
+  const attacker = await newApp(w, { name: 'Attacker Shop' });
+  expect(new URL(victim.listing.frontend!).origin).not.toBe(new URL(attacker.listing.frontend!).origin);
+  host = await Host.open(w, await newUser(w), [victim, attacker]);
+  await host.open(victim);
+  const frame = await host.open(attacker);
+  expect((await host.state()).running.map((r) => r.app.appid)).toEqual([victim.appid, attacker.appid]);
+
+  // Every frame of the phone, as the attacker's page finds them: the victim's wx is out of its reach.
+  const reached = await frame.evaluate(() =>
+    Array.from({ length: parent.frames.length }, (_, i) => {
+      const other = parent.frames[i]!;
+      if (other === window) return 'itself';
+      try {
+        const wx = (other as unknown as { wx: { login(options: object): unknown } }).wx;
+        wx.login({});
+        return `called ${typeof wx}`;
+      } catch (err) {
+        return (err as Error).name;
+      }
+    }),
+  );
+  expect(reached.sort()).toEqual(['SecurityError', 'itself']);
+  await host.screenshot('wx-two-apps-two-origins');
+});
+
+test('the shell refuses to run two apps whose front ends claim one origin, should the server list them', async () => {
+  const first = await newApp(w, { name: 'First Shop' });
+  const second = await newApp(w, { name: 'Second Shop' });
+  // The listings as a server that let the two share an origin would give them.
+  const shared = {
+    ...second.listing,
+    frontend: `${new URL(first.listing.frontend!).origin}/mini/${second.appid}/`,
+  };
+  host = await Host.open(w, await newUser(w), [first]);
+  await host.open(first);
+  const refusals = await host.page.evaluate((listing) => {
+    const attempt = (open: () => void) => {
+      try {
+        open();
+        return null;
+      } catch (err) {
+        return `${(err as Error).name}: ${(err as Error).message}`;
+      }
+    };
+    return [
+      attempt(() => window.host.shell.open(listing)),
+      attempt(() => window.host.shell.openFromCard(listing, 'pages/index')),
+    ];
+  }, shared);
+  for (const refusal of refusals)
+    expect(refusal).toBe(
+      `ShellError: ${second.appid}: its front end's origin (${new URL(first.listing.frontend!).origin}) is also ${first.appid}'s, which is running`,
+    );
+  expect((await host.state()).running.map((r) => r.app.appid)).toEqual([first.appid]);
+  expect(await host.page.locator(`[data-beckon-app="${second.appid}"]`).count()).toBe(0);
+
+  // Once the first app is closed, the second may run there.
+  await host.page.evaluate(
+    ([closed, listing]) => {
+      window.host.shell.close(closed);
+      window.host.shell.open(listing);
+    },
+    [first.appid, shared] as const,
+  );
+  expect((await host.state()).running.map((r) => r.app.appid)).toEqual([second.appid]);
 });
 
 test('a frame of an origin no app registered gets no answer, and the shell logs nothing', async () => {
