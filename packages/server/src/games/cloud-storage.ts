@@ -98,13 +98,13 @@ async function remindOvertaken(
   app: AppRecord,
   user: UserRecord,
   latest: Map<string, string>,
-  previous: Record<string, string | undefined>,
+  previous: Map<string, string | undefined>,
   options: Pick<SystemCardOptions, 'log'>,
 ): Promise<void> {
   const risen: RisenScore[] = [];
   for (const [key, value] of latest) {
     const now = wxgameScore(value);
-    const old = previous[key];
+    const old = previous.get(key);
     const before = old === undefined ? undefined : wxgameScore(old);
     if (now !== undefined && (before === undefined || now > before)) risen.push({ key, before, now });
   }

@@ -307,7 +307,7 @@ export function gamesConformance(f: StoreFixture): void {
         await f.store.games.setCloudStorage(app.appid, user.id, [{ key: 'score', value: '1' }], T0, 128),
       ).toEqual({
         ok: true,
-        previous: { score: undefined },
+        previous: new Map([['score', undefined]]),
       });
       const second = await f.store.games.setCloudStorage(
         app.appid,
@@ -319,7 +319,13 @@ export function gamesConformance(f: StoreFixture): void {
         T0,
         128,
       );
-      expect(second).toEqual({ ok: true, previous: { score: '1', level: undefined } });
+      expect(second).toEqual({
+        ok: true,
+        previous: new Map([
+          ['score', '1'],
+          ['level', undefined],
+        ]),
+      });
       await f.store.games.setCloudStorage(other.appid, user.id, [{ key: 'score', value: '99' }], T0, 128);
       expect(
         await f.store.games.cloudStorage(app.appid, [user.id, 'nobody'], ['score', 'level', 'none']),
@@ -341,6 +347,37 @@ export function gamesConformance(f: StoreFixture): void {
       expect(
         (await f.store.games.setCloudStorage(app.appid, user.id, kv(['a', 'b', 'c', 'c']), T0, 3)).ok,
       ).toBe(true);
+    });
+
+    test('keys named like Object.prototype members count and read as any other key, at the limit too', async () => {
+      const { app, user } = await appAndUser(f.store);
+      const kv = (keys: string[]) => keys.map((key) => ({ key, value: `${key}-v` }));
+      const held = Array.from({ length: 127 }, (_, i) => `k${i}`);
+      expect((await f.store.games.setCloudStorage(app.appid, user.id, kv(held), T0, 128)).ok).toBe(true);
+      // The 128th key: `constructor` is new, and its previous value is none.
+      expect(await f.store.games.setCloudStorage(app.appid, user.id, kv(['constructor']), T0, 128)).toEqual({
+        ok: true,
+        previous: new Map([['constructor', undefined]]),
+      });
+      // At the limit, each of these is a 129th key: refused, nothing written.
+      for (const key of ['toString', '__proto__', 'hasOwnProperty', 'valueOf'])
+        expect(await f.store.games.setCloudStorage(app.appid, user.id, kv([key]), T0, 128), key).toEqual({
+          ok: false,
+        });
+      const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+      expect(await f.store.games.cloudStorage(app.appid, [user.id], names)).toEqual([
+        { userId: user.id, key: 'constructor', value: 'constructor-v' },
+      ]);
+      // Held, `constructor` is replaced within the limit, its previous value its own.
+      expect(
+        await f.store.games.setCloudStorage(
+          app.appid,
+          user.id,
+          [{ key: 'constructor', value: '2' }],
+          T0,
+          128,
+        ),
+      ).toEqual({ ok: true, previous: new Map([['constructor', 'constructor-v']]) });
     });
 
     test('players: users with a login in the game or cloud storage in it', async () => {

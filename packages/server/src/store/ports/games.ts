@@ -49,8 +49,11 @@ export interface CloudEntry {
   value: string;
 }
 
-/** What `setCloudStorage` did: refused (over the key limit, nothing written), or each key's previous value. */
-export type CloudStorageWrite = { ok: false } | { ok: true; previous: Record<string, string | undefined> };
+/**
+ * What `setCloudStorage` did: refused (over the key limit, nothing written), or each key's previous value (a
+ * Map: keys are the game's, `constructor` or `__proto__` among them).
+ */
+export type CloudStorageWrite = { ok: false } | { ok: true; previous: Map<string, string | undefined> };
 
 /**
  * Mini games (spec §4.5, §6.5): players' system message subscriptions, the system cards the platform

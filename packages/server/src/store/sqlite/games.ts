@@ -219,12 +219,13 @@ export class SqliteGames implements GameStore {
   ): Promise<CloudStorageWrite> {
     return this.db
       .transaction((): CloudStorageWrite => {
-        const previous: Record<string, string | undefined> = {};
+        const previous = new Map<string, string | undefined>();
         const read = this.sql('SELECT value FROM cloud_storage WHERE appid = ? AND user_id = ? AND key = ?');
         for (const { key } of entries) {
-          if (!(key in previous)) previous[key] = read.pluck().get(appid, userId, key) as string | undefined;
+          if (!previous.has(key))
+            previous.set(key, read.pluck().get(appid, userId, key) as string | undefined);
         }
-        const fresh = Object.values(previous).filter((v) => v === undefined).length;
+        const fresh = [...previous.values()].filter((v) => v === undefined).length;
         const held = this.sql('SELECT count(*) FROM cloud_storage WHERE appid = ? AND user_id = ?')
           .pluck()
           .get(appid, userId) as number;
