@@ -160,8 +160,28 @@ describe('cloud storage', () => {
     expect(held).toEqual([{ key: 'constructor', value: '1' }]);
   });
 
-  test('keyList: 1 to 128 keys; a mini program is 95001; an unknown app 404', async () => {
-    for (const keyList of [undefined, '', ',', `${'k'.repeat(129)}`]) {
+  test('no keyList, or an empty one: the player and the friends who play, each with no keys', async () => {
+    await set(w.alice, { score: score(5) });
+    await set(w.bob, { score: score(9) });
+    const openid = (p: Player) => openidFor(w.s.ctx, w.game.appid, p.userId);
+    const players = [
+      { openid: await openid(w.alice), nickname: 'alice', avatarUrl: '', KVDataList: [] },
+      { openid: await openid(w.bob), nickname: 'bob', avatarUrl: '', KVDataList: [] },
+    ];
+    for (const keyList of [undefined, '']) {
+      const res = await w.alice.c.friendStorage(w.game.appid, keyList);
+      expect(res.statusCode, String(keyList)).toBe(200);
+      expect(res.json()).toEqual({ errMsg: 'getFriendCloudStorage:ok', data: players });
+    }
+  });
+
+  test('keyList: at most 128 keys; a mini program is 95001; an unknown app 404', async () => {
+    for (const keyList of [
+      ',',
+      'a,',
+      `${'k'.repeat(129)}`,
+      Array.from({ length: 129 }, (_, i) => i).join(','),
+    ]) {
       const res = await w.alice.c.friendStorage(w.game.appid, keyList);
       expect([res.statusCode, res.json().errcode], String(keyList)).toEqual([400, 91000]);
     }
