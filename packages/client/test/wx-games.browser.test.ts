@@ -274,6 +274,11 @@ test('cloud storage, the friends who play, and an interaction the player confirm
   expect(board.res.data[0].KVDataList).toEqual([{ key: 'score', value: score }]);
   const bobOpenid = board.res.data[1].openid as string;
 
+  // The shell lists the friends who play asking for no keys.
+  const friendLists: string[] = [];
+  host.page.on('request', (r) => {
+    if (r.url().includes('/friend-cloud-storage')) friendLists.push(new URL(r.url()).search);
+  });
   await host.tapWith(game, {
     api: 'modifyFriendInteractiveStorage',
     args: { key: '1', opNum: 1, operation: 'add', toUser: bobOpenid, title: 'Sent you stamina' },
@@ -283,6 +288,7 @@ test('cloud storage, the friends who play, and an interaction the player confirm
   await host.screenshot('wx-game-interaction');
   await host.dialog.getByRole('button', { name: 'Confirm' }).click();
   expect((await host.result(game, 2)).res).toEqual({ errMsg: 'modifyFriendInteractiveStorage:ok' });
+  expect(friendLists).toEqual(['']);
   const [card] = await b.inbox();
   expect(card).toMatchObject({ kind: 'system', templateId: 'SYS_MSG_TYPE_INTERACTIVE' });
 

@@ -185,7 +185,9 @@ export interface FriendUserGameData {
 
 /**
  * `GET /api/apps/:appid/friend-cloud-storage?keyList=a,b` answer (`wx.getFriendCloudStorage`): the player
- * first, then their friends who play the game (called `wx.login` in it or stored data), by nickname.
+ * first, then their friends who play the game (called `wx.login` in it or stored data), by nickname, each
+ * with the asked keys they have. `keyList` absent or empty asks for no keys: the players alone, each with
+ * `KVDataList: []` (how the phone lists the friends a player may interact with).
  */
 export interface FriendCloudStorage {
   errMsg: 'getFriendCloudStorage:ok';

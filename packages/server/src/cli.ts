@@ -33,8 +33,9 @@ const USAGE = `Usage: beckon <command>
   app list
   app show APPID
   app rename APPID NAME
-  app frontend APPID URL | --off         where the app's pages are served (http or https; the phone lists
-                                         only apps with a front end and opens page paths under it)
+  app frontend APPID URL | --off         where the app's pages are served (http or https, on an origin no
+                                         other app's front end has; the phone lists only apps with a front
+                                         end and opens page paths under it)
   app icon APPID URL | --off             the icon the phone shows (an http or https image URL)
   app reset-secret APPID
   app reset-rtc-key APPID                a new RTC secret key (userSigs signed with the old one stop working)

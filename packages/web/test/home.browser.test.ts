@@ -1,8 +1,15 @@
 // Home lists the mini programs and mini games that have a front end, with icon, name and type.
-import { expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type FrontendServer, startFrontendServer } from './support/frontend.js';
 import { createApp, openPhone, screenshot, signUpOnPhone, usePhoneWorld } from './support/phone.js';
 
 const w = usePhoneWorld({ frontend: true });
+/** The game's front end: an origin of its own, as no two apps share one. */
+let gameFrontend: FrontendServer;
+beforeAll(async () => {
+  gameFrontend = await startFrontendServer();
+});
+afterAll(() => gameFrontend?.close());
 
 test('Home lists the apps with a front end: icon or initial, name, type; the others are left out', async () => {
   await createApp(w.beckon, {
@@ -11,7 +18,11 @@ test('Home lists the apps with a front end: icon or initial, name, type; the oth
     icon: `${w.frontend.url}icon.svg`,
     frontend: `${w.frontend.url}shop/`,
   });
-  await createApp(w.beckon, { name: 'Tap Tap Stars', type: 'minigame', frontend: `${w.frontend.url}game/` });
+  await createApp(w.beckon, {
+    name: 'Tap Tap Stars',
+    type: 'minigame',
+    frontend: `${gameFrontend.url}game/`,
+  });
   await createApp(w.beckon, { name: 'Backend Only', type: 'miniprogram' });
 
   const page = await openPhone(w.browser, w.beckon.url);

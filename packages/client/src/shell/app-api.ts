@@ -52,9 +52,10 @@ export class AppApi {
     return this.http.request('PUT', `${this.base}/cloud-storage`, { KVDataList });
   }
 
+  /** No keys: the players alone (the route then takes no `keyList`). */
   friendCloudStorage(keyList: string[]): Promise<FriendCloudStorage> {
-    const query = new URLSearchParams({ keyList: keyList.join(',') });
-    return this.http.request('GET', `${this.base}/friend-cloud-storage?${query}`);
+    const query = keyList.length > 0 ? `?${new URLSearchParams({ keyList: keyList.join(',') })}` : '';
+    return this.http.request('GET', `${this.base}/friend-cloud-storage${query}`);
   }
 
   interact(interaction: FriendInteraction): Promise<unknown> {

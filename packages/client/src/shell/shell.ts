@@ -14,7 +14,7 @@ import { StateStore } from '../state-store.js';
 import { WxFailure } from './apis/fail.js';
 import { type Answer, HANDLERS, type ShellServices, WITHDRAWN } from './apis/index.js';
 import { AppApi } from './app-api.js';
-import { frontendOrigin, type PageFrame, RunningApp } from './running-app.js';
+import { frontendOrigin, type PageFrame, RunningApp, ShellError } from './running-app.js';
 import type { ShellState, StateListener } from './state.js';
 import { TapGate } from './tap-gate.js';
 import type { DialogKind, ShellUi } from './ui.js';
@@ -102,7 +102,8 @@ export class Shell {
 
   /**
    * Opens an app from the phone's list (scene 1001) at its entry page, or brings it to the front as the
-   * user left it when it is running. Throws a ShellError when the app has no usable front end.
+   * user left it when it is running. Throws a ShellError when the app has no usable front end, or when
+   * another running app's front end has its origin.
    */
   open(app: AppListing): void {
     const running = this.apps.get(app.appid);
@@ -119,7 +120,7 @@ export class Shell {
   /**
    * Opens an app from a Service Notifications card (scene 1014) at the card's page and query (`page` as
    * sent, e.g. `pages/order/detail?id=42`; none: the entry page). A mini game gets no page and no query
-   * (spec §6.4). A running app starts over at that page.
+   * (spec §6.4). A running app starts over at that page. Throws a ShellError as `open` does.
    */
   openFromCard(app: AppListing, page?: string | null): void {
     const target =
@@ -184,6 +185,13 @@ export class Shell {
 
   private start(app: AppListing, launch: LaunchOptions): void {
     const origin = frontendOrigin(app, this.win.location.origin);
+    // Frames of one origin can script each other: one app's page could call the other's wx in its window and
+    // be answered as that app. The server gives each front end an origin of its own; this holds if it did not.
+    const other = [...this.apps.values()].find((running) => running.origin === origin);
+    if (other)
+      throw new ShellError(
+        `${app.appid}: its front end's origin (${origin}) is also ${other.app.appid}'s, which is running`,
+      );
     const running = new RunningApp(app, origin, this.host, launch);
     this.apps.set(app.appid, running);
     this.bringToFront(running, launch);

@@ -18,7 +18,7 @@ export const SCREENS = fileURLToPath(new URL('../../../../test-results/screens/'
 /** What a file of wx bridge tests shares: Beckon, two other origins for front ends, one Chromium. */
 export interface WxWorld {
   beckon: BrowserTestServer;
-  /** The origin the test apps register as their front end. */
+  /** The test apps' front ends: one more origin (port) of it for each app (`newApp`). */
   mini: MiniServer;
   /** Another origin, registered by no app. */
   stranger: MiniServer;
@@ -62,17 +62,18 @@ export async function newUser(w: WxWorld, name = 'user'): Promise<TestUser> {
 }
 
 /**
- * A new app whose front end (registered through the app service, as `beckon app frontend` does) is on the
- * `origin` test server: `/mini/<appid>/` for a mini program (its declared `pages` there), `/game/<appid>/`
- * for a mini game; each app's own path tells its pages' results apart. `auto`: a call its pages make as
- * soon as they load (in the path: a front end has no query). The listing is the phone's, from
- * `GET /api/apps/:appid`.
+ * A new app whose front end (registered through the app service, as `beckon app frontend` does) is on an
+ * origin of its own (`origin`, or one more port of the `mini` test server: no two apps share an origin):
+ * `/mini/<appid>/` for a mini program (its declared `pages` there), `/game/<appid>/` for a mini game; each
+ * app's own path tells its pages' results apart. `auto`: a call its pages make as soon as they load (in the
+ * path: a front end has no query). The listing is the phone's, from `GET /api/apps/:appid`.
  */
 export async function newApp(
   w: WxWorld,
   options: { name?: string; type?: AppType; pages?: string[]; origin?: string; auto?: Step } = {},
 ): Promise<MiniApp> {
-  const { type = 'miniprogram', pages = [], origin = w.mini.url, auto } = options;
+  const { type = 'miniprogram', pages = [], auto } = options;
+  const origin = options.origin ?? (await w.mini.newOrigin());
   const name = options.name ?? (type === 'minigame' ? 'Tap Tap Game' : 'Tiny Shop');
   const { ctx } = w.beckon.server;
   const { appid, secret } = await createApp(ctx, { name, type });

@@ -352,6 +352,38 @@ describe('name, icon and front end', () => {
     expect(await show(app.appid)).toEqual(before);
   });
 
+  test("a front end on another app's front-end origin is 400 91000 naming that app; nothing is written", async () => {
+    const shop = await create({ name: 'Shop', type: 'miniprogram', frontend: 'http://127.0.0.1:8721/shop' });
+    const refused = await admin('POST', '/admin/apps', {
+      name: 'Game',
+      type: 'minigame',
+      frontend: 'http://127.0.0.1:8721/game/',
+    });
+    expect(expectError(refused, 400, 91000)).toContain(
+      `http://127.0.0.1:8721 is the origin of app ${shop.appid}'s front end`,
+    );
+    expect((await admin('GET', '/admin/apps')).json().apps).toHaveLength(1);
+
+    const game = await create({ name: 'Game', type: 'minigame', frontend: 'http://127.0.0.1:8722/' });
+    const before = await show(game.appid);
+    const patched = await admin('PATCH', `/admin/apps/${game.appid}`, {
+      name: 'Renamed',
+      frontend: 'HTTP://127.0.0.1:8721/other',
+    });
+    expect(expectError(patched, 400, 91000)).toContain(shop.appid);
+    expect(await show(game.appid)).toEqual(before);
+    // The shop moves within its own origin; once it moves away, the game may take the old one.
+    expect(
+      (await admin('PATCH', `/admin/apps/${shop.appid}`, { frontend: 'http://127.0.0.1:8721/v2' }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await admin('PATCH', `/admin/apps/${shop.appid}`, { frontend: 'http://127.0.0.1:8723/' })).statusCode,
+    ).toBe(200);
+    const moved = await admin('PATCH', `/admin/apps/${game.appid}`, { frontend: 'http://127.0.0.1:8721/' });
+    expect(moved.json()).toMatchObject({ frontend: 'http://127.0.0.1:8721/' });
+  });
+
   test('create refuses a bad icon or front end and makes no app', async () => {
     for (const extra of [{ frontend: 'https://a.example/?q' }, { icon: 'file:///etc/passwd' }]) {
       expectError(

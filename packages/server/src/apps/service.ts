@@ -12,7 +12,7 @@ import {
 import type { Context } from '../context.js';
 import { randomHex, sameSecret } from '../ids.js';
 import type { AppPatch, AppRecord } from '../store/port.js';
-import { frontendUrl, iconUrl } from './urls.js';
+import { frontendOriginTaken, frontendUrl, iconUrl } from './urls.js';
 
 export interface NewApp {
   name: string;
@@ -78,8 +78,10 @@ export async function createApp(ctx: Context, input: NewApp): Promise<AppRecord>
       sdkAppId: newSdkAppId(),
       rtcSecretKey: newRtcSecretKey(),
     };
+    const created = await ctx.store.apps.create(app);
+    if (created === true) return app;
+    if (created !== false) throw frontendOriginTaken(frontend!, created.frontendOriginTakenBy);
     // A taken appid (64 random bits) or SDKAppID (1 in 10^8 per app already there) is rare: draw again.
-    if (await ctx.store.apps.create(app)) return app;
   }
 }
 
@@ -127,7 +129,16 @@ export async function updateApp(ctx: Context, appid: string, patch: AppPatchRequ
   if (patch.icon !== undefined) changes.icon = patch.icon === null ? null : iconUrl(patch.icon);
   if (patch.frontend !== undefined)
     changes.frontend = patch.frontend === null ? null : frontendUrl(patch.frontend);
-  return (await ctx.store.apps.update(appid, changes))!;
+  return write(ctx, appid, changes);
+}
+
+/** Writes an app's patch: 91003 for an unknown app, 91000 when its front end's origin is another app's. */
+async function write(ctx: Context, appid: string, patch: AppPatch): Promise<AppRecord> {
+  const result = await ctx.store.apps.update(appid, patch);
+  if (!result) throw new ApiError(Errors.APP_NOT_FOUND, `app not found: ${appid}`);
+  if ('frontendOriginTakenBy' in result)
+    throw frontendOriginTaken(patch.frontend!, result.frontendOriginTakenBy);
+  return result;
 }
 
 export function listApps(ctx: Context): Promise<AppRecord[]> {
@@ -137,7 +148,7 @@ export function listApps(ctx: Context): Promise<AppRecord[]> {
 /** A new secret; the old one stops working at once. Tokens already issued stay valid until they expire. */
 export async function resetSecret(ctx: Context, appid: string): Promise<AppRecord> {
   await getApp(ctx, appid);
-  return (await ctx.store.apps.update(appid, { secret: randomHex(16) }))!;
+  return write(ctx, appid, { secret: randomHex(16) });
 }
 
 /**
@@ -146,13 +157,13 @@ export async function resetSecret(ctx: Context, appid: string): Promise<AppRecor
  */
 export async function resetRtcKey(ctx: Context, appid: string): Promise<AppRecord> {
   await getApp(ctx, appid);
-  return (await ctx.store.apps.update(appid, { rtcSecretKey: newRtcSecretKey() }))!;
+  return write(ctx, appid, { rtcSecretKey: newRtcSecretKey() });
 }
 
 /** Bans or unbans the app's subscribe-message capability (43107 on send, 20005 in the consent dialog). */
 export async function setSubscribeBanned(ctx: Context, appid: string, banned: boolean): Promise<AppRecord> {
   await getApp(ctx, appid);
-  return (await ctx.store.apps.update(appid, { subscribeBanned: banned }))!;
+  return write(ctx, appid, { subscribeBanned: banned });
 }
 
 /**
@@ -165,7 +176,7 @@ export async function setDailySendCap(ctx: Context, appid: string, cap: number |
     throw ApiError.invalidRequest(
       'dailySendCap must be a whole number of at least 0, or null for the default',
     );
-  return (await ctx.store.apps.update(appid, { dailySendCap: cap }))!;
+  return write(ctx, appid, { dailySendCap: cap });
 }
 
 /** Normalises a page path as WeChat's app.json writes it: no leading slash, no query. */
@@ -181,5 +192,5 @@ export async function setPages(ctx: Context, appid: string, pages: string[]): Pr
   const normalised = [...new Set(pages.map((p) => (typeof p === 'string' ? normalisePage(p) : '')))];
   const bad = normalised.find((p) => !PAGE_PATTERN.test(p));
   if (bad !== undefined) throw ApiError.invalidRequest(`not a page path: ${JSON.stringify(bad)}`);
-  return (await ctx.store.apps.update(appid, { pages: normalised }))!;
+  return write(ctx, appid, { pages: normalised });
 }

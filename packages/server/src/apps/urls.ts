@@ -29,7 +29,8 @@ export function iconUrl(input: string): string {
 /**
  * An app's front end, normalised so its path ends in `/`: page paths then resolve under it
  * (`new URL('pages/index/index', frontend)`), and `https://shop.example/app` means the folder `app/`. No query
- * or fragment: the phone puts the page's own query and the launch options there.
+ * or fragment: the phone puts the page's own query and the launch options there. Its origin must be no other
+ * app's front end's (the store refuses it: frontendOriginTaken).
  */
 export function frontendUrl(input: string): string {
   const url = webUrl('frontend', input);
@@ -38,4 +39,15 @@ export function frontendUrl(input: string): string {
     throw ApiError.invalidRequest('frontend must have no query (?…) or fragment (#…)');
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return checkLength('frontend', url.href);
+}
+
+/**
+ * 91000 for a front end on an origin another app's front end has: the phone's frames of one origin can script
+ * each other, so one app's page could call the other's `wx` and be answered as that app.
+ */
+export function frontendOriginTaken(frontend: string, otherAppid: string): ApiError {
+  return ApiError.invalidRequest(
+    `frontend: ${new URL(frontend).origin} is the origin of app ${otherAppid}'s front end; ` +
+      'each app needs an origin of its own (another host or port)',
+  );
 }

@@ -50,6 +50,12 @@ export async function startDemo(ctx: Context, { record, url, port, print }: Demo
   const samplesDir = findSamplesDir(ctx.config.demo.samplesDir);
   if (!samplesDir)
     lines.push(['samples', 'demo samples not found (no examples/ beside this server): not started']);
+  // Every front end from an earlier start goes first: a sample may now listen where another one did, and
+  // an origin is one app's (a sample that does not start has none this time).
+  for (const sample of SAMPLE_APPS) {
+    const appRecord = record.apps[sample.name];
+    if (appRecord) await forgetFrontEnd(ctx, appRecord.appid);
+  }
   for (const [index, sample] of SAMPLE_APPS.entries()) {
     const appRecord = record.apps[sample.name];
     if (!appRecord) continue;
@@ -57,7 +63,6 @@ export async function startDemo(ctx: Context, { record, url, port, print }: Demo
     if (!dir) {
       if (samplesDir)
         lines.push([sample.appName, `demo sample not found (examples/${sample.name}): not started`]);
-      await forgetFrontEnd(ctx, appRecord.appid);
       continue;
     }
     try {
@@ -75,7 +80,6 @@ export async function startDemo(ctx: Context, { record, url, port, print }: Demo
       lines.push([sample.appName, `${started.sample.url}/  (${sample.type})${started.note}`]);
     } catch (err) {
       lines.push([sample.appName, `did not start: ${(err as Error).message}`]);
-      await forgetFrontEnd(ctx, appRecord.appid);
     }
   }
   return {

@@ -144,8 +144,44 @@ describe('cloud storage', () => {
     expect((await w.alice.c.setStorage(w.game.appid, keys(90, 38))).json()).toEqual(ok);
   });
 
-  test('keyList: 1 to 128 keys; a mini program is 95001; an unknown app 404', async () => {
-    for (const keyList of [undefined, '', ',', `${'k'.repeat(129)}`]) {
+  test('keys named like Object.prototype members count toward the 128 like any other', async () => {
+    const keys = Array.from({ length: 127 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+    expect((await w.alice.c.setStorage(w.game.appid, keys)).json()).toEqual(ok);
+    expect((await w.alice.c.setStorage(w.game.appid, [{ key: 'constructor', value: '1' }])).json()).toEqual(
+      ok,
+    );
+    for (const key of ['toString', '__proto__', 'hasOwnProperty']) {
+      const over = await w.alice.c.setStorage(w.game.appid, [{ key, value: '1' }]);
+      expect(over.json().errmsg, key).toMatch(/a player holds at most 128 keys in a game/);
+    }
+    const held = (
+      await w.alice.c.friendStorage(w.game.appid, 'constructor,toString,__proto__,hasOwnProperty')
+    ).json().data[0].KVDataList;
+    expect(held).toEqual([{ key: 'constructor', value: '1' }]);
+  });
+
+  test('no keyList, or an empty one: the player and the friends who play, each with no keys', async () => {
+    await set(w.alice, { score: score(5) });
+    await set(w.bob, { score: score(9) });
+    const openid = (p: Player) => openidFor(w.s.ctx, w.game.appid, p.userId);
+    const players = [
+      { openid: await openid(w.alice), nickname: 'alice', avatarUrl: '', KVDataList: [] },
+      { openid: await openid(w.bob), nickname: 'bob', avatarUrl: '', KVDataList: [] },
+    ];
+    for (const keyList of [undefined, '']) {
+      const res = await w.alice.c.friendStorage(w.game.appid, keyList);
+      expect(res.statusCode, String(keyList)).toBe(200);
+      expect(res.json()).toEqual({ errMsg: 'getFriendCloudStorage:ok', data: players });
+    }
+  });
+
+  test('keyList: at most 128 keys; a mini program is 95001; an unknown app 404', async () => {
+    for (const keyList of [
+      ',',
+      'a,',
+      `${'k'.repeat(129)}`,
+      Array.from({ length: 129 }, (_, i) => i).join(','),
+    ]) {
       const res = await w.alice.c.friendStorage(w.game.appid, keyList);
       expect([res.statusCode, res.json().errcode], String(keyList)).toEqual([400, 91000]);
     }
@@ -203,6 +239,16 @@ describe('rank overtaking', () => {
     await set(w.alice, { score: score(25) });
     expect(await rankCards(carol)).toHaveLength(1);
     expect(await rankCards(w.bob)).toHaveLength(1); // bob (10) was already behind the old score (19)
+  });
+
+  test('a key named like an Object.prototype member (toString) has real first and later scores', async () => {
+    await set(w.bob, { toString: score(10) });
+    await set(w.alice, { toString: score(20) });
+    expect(await rankCards(w.bob)).toEqual([['Friend: alice', 'Their score: 20', 'Your score: 10']]);
+    w.s.clock.advance(DAY);
+    // Not a first score again: bob (10) was already behind alice's old one (20).
+    await set(w.alice, { toString: score(30) });
+    expect(await rankCards(w.bob)).toHaveLength(1);
   });
 
   test('a first score above a friend passes them', async () => {

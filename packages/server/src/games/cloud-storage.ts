@@ -36,16 +36,18 @@ function parseKVDataList(raw: unknown): KVData[] {
   });
 }
 
-/** `keyList=a,b` as the game passed it: 1–128 keys, each 1–128 bytes; 91000 otherwise. */
+/**
+ * `keyList=a,b` as the game passed it: at most 128 keys, each 1–128 bytes; 91000 otherwise. Absent or empty:
+ * no keys (the players alone).
+ */
 function parseKeyList(raw: string | undefined): string[] {
-  const keys = raw === undefined ? [] : [...new Set(raw.split(','))];
+  const keys = raw === undefined || raw === '' ? [] : [...new Set(raw.split(','))];
   if (
-    keys.length < 1 ||
     keys.length > CLOUD_STORAGE_MAX_KEYS ||
     keys.some((k) => k === '' || bytes(k) > CLOUD_STORAGE_MAX_KEY_BYTES)
   ) {
     throw ApiError.invalidRequest(
-      `keyList must be 1 to ${CLOUD_STORAGE_MAX_KEYS} comma-separated keys of 1 to ${CLOUD_STORAGE_MAX_KEY_BYTES} bytes`,
+      `keyList must be at most ${CLOUD_STORAGE_MAX_KEYS} comma-separated keys of 1 to ${CLOUD_STORAGE_MAX_KEY_BYTES} bytes`,
     );
   }
   return keys;
@@ -98,13 +100,13 @@ async function remindOvertaken(
   app: AppRecord,
   user: UserRecord,
   latest: Map<string, string>,
-  previous: Record<string, string | undefined>,
+  previous: Map<string, string | undefined>,
   options: Pick<SystemCardOptions, 'log'>,
 ): Promise<void> {
   const risen: RisenScore[] = [];
   for (const [key, value] of latest) {
     const now = wxgameScore(value);
-    const old = previous[key];
+    const old = previous.get(key);
     const before = old === undefined ? undefined : wxgameScore(old);
     if (now !== undefined && (before === undefined || now > before)) risen.push({ key, before, now });
   }
@@ -144,7 +146,7 @@ async function remindOvertaken(
  * `GET /api/apps/:appid/friend-cloud-storage?keyList=a,b` (`wx.getFriendCloudStorage`): the player first,
  * then their friends who play the game (logged in to it or stored data in it), in the friend list's order;
  * each with their openid in this game, their display name, no avatar, and those of the keys they have (in
- * keyList's order).
+ * keyList's order). Without keys (`keyList` absent or empty) it lists the players, each with no keys.
  */
 export async function getFriendCloudStorage(
   ctx: Context,

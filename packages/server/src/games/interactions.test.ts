@@ -77,6 +77,24 @@ test('quiet: the value is added, no card; not subscribed or switched off: no car
   expect(await w.bob.c.inbox()).toEqual([]);
 });
 
+test('the value and the card commit together: when the card cannot be written, nothing is added', async () => {
+  // The card's insert fails inside the interaction's transaction (as a full disk would).
+  const db = (w.s.ctx.store.games as unknown as { db: import('better-sqlite3').Database }).db;
+  db.exec(`CREATE TRIGGER fail_card AFTER INSERT ON messages WHEN NEW.template_id = '${INTERACTIVE}'
+    BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+  try {
+    expect((await w.alice.c.interact(w.game.appid, interaction())).statusCode).toBe(500);
+  } finally {
+    db.exec('DROP TRIGGER fail_card');
+  }
+  expect(await values(w.bob)).toEqual({});
+  expect(await w.bob.c.inbox()).toEqual([]);
+  // The next one goes: the value and its card.
+  expect((await w.alice.c.interact(w.game.appid, interaction())).statusCode).toBe(200);
+  expect(await values(w.bob)).toEqual({ '1': 1 });
+  expect(await w.bob.c.inbox()).toHaveLength(1);
+});
+
 test('toUser must be the openid in this game of a friend who plays it: 95002 otherwise, nothing added', async () => {
   const dave = await player(w.s, 'dave');
   await dave.c.call('POST', `/api/apps/${w.game.appid}/login`); // plays, but is nobody's friend

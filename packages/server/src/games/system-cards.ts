@@ -29,7 +29,11 @@ export interface SystemCardOptions {
  * A system card (spec §6.5: platform-defined content): the type's English title and row labels, the values
  * as plain text, no page (a mini game opens at its start, scene 1014), `lang` en_US.
  */
-async function toRecord(ctx: Context, request: SystemCardRequest, now: number): Promise<MessageRecord> {
+export async function systemCardRecord(
+  ctx: Context,
+  request: SystemCardRequest,
+  now: number,
+): Promise<MessageRecord> {
   const { app, userId, msgType, values } = request;
   const { title, labels } = SYS_MSG_CARDS[msgType];
   return {
@@ -66,7 +70,7 @@ export async function sendSystemCards(
   const results: SystemDeliverResult[] = requests.map(() => 'not-subscribed');
   const records = new Map<number, MessageRecord>();
   for (const [i, request] of requests.entries()) {
-    if (!request.app.subscribeBanned) records.set(i, await toRecord(ctx, request, now));
+    if (!request.app.subscribeBanned) records.set(i, await systemCardRecord(ctx, request, now));
   }
   let pending = [...records.keys()];
   for (let attempt = 0; attempt < MSGID_ATTEMPTS && pending.length > 0; attempt++) {
@@ -88,12 +92,18 @@ export async function sendSystemCards(
     });
     pending = retry;
   }
-  for (const [i, outcome] of results.entries()) {
-    if (outcome !== 'delivered') continue;
-    const record = records.get(i)!;
-    pushToUser(ctx, record.userId, { type: 'inbox.card', card: toInboxCard(record) }).catch((err: unknown) =>
-      options.log?.warn({ err, msgid: record.msgid.toString() }, 'system card push failed'),
-    );
-  }
+  for (const [i, outcome] of results.entries())
+    if (outcome === 'delivered') pushSystemCard(ctx, records.get(i)!, options);
   return results;
+}
+
+/** Pushes a delivered card to the recipient's open sessions, as a send's card is (a failure is logged). */
+export function pushSystemCard(
+  ctx: Context,
+  record: MessageRecord,
+  options: Pick<SystemCardOptions, 'log'>,
+): void {
+  pushToUser(ctx, record.userId, { type: 'inbox.card', card: toInboxCard(record) }).catch((err: unknown) =>
+    options.log?.warn({ err, msgid: record.msgid.toString() }, 'system card push failed'),
+  );
 }

@@ -78,6 +78,38 @@ describe('the dialog and the answer', () => {
     expect(again.json()).toEqual({ errMsg: 'requestSubscribeSystemMessage:ok', [RANK]: 'accept' });
   });
 
+  test('an answer settled elsewhere between the dialog and this answer stands, and the answer says so', async () => {
+    const games = w.s.ctx.store.games;
+    const record = games.recordSystemDecisions;
+    // While this answer is on its way, the user accepts RANK in another dialog and switches WHATS_NEW off
+    // in the settings page (both commit first).
+    games.recordSystemDecisions = async (...args) => {
+      await record.call(games, w.game.appid, w.alice.userId, [{ msgType: RANK, status: 'accept' }], 1);
+      await games.setSystemType(w.game.appid, w.alice.userId, WHATS_NEW, 'reject', 2);
+      return record.apply(games, args);
+    };
+    try {
+      const res = await w.alice.c.subscribe(w.game.appid, {
+        msgTypeList: [INTERACTIVE, RANK, WHATS_NEW],
+        accepted: [INTERACTIVE, WHATS_NEW],
+      });
+      expect(res.json()).toEqual({
+        errMsg: 'requestSubscribeSystemMessage:ok',
+        [INTERACTIVE]: 'accept',
+        [RANK]: 'accept',
+        [WHATS_NEW]: 'reject',
+      });
+    } finally {
+      games.recordSystemDecisions = record;
+    }
+    const subs = await games.systemSubscriptions(w.game.appid, w.alice.userId);
+    expect(subs.map((s) => [s.msgType, s.status, s.kept])).toEqual([
+      [INTERACTIVE, 'accept', true],
+      [RANK, 'accept', true],
+      [WHATS_NEW, 'reject', true],
+    ]);
+  });
+
   test('each user answers for themselves only', async () => {
     await acceptTypes(w.alice, w.game.appid, [RANK]);
     const dialog = (await w.bob.c.prepare(w.game.appid, { msgTypeList: [RANK] })).json();

@@ -30,9 +30,6 @@ export async function getFriendCloudStorage({ api, args, http }: Call): Promise<
   }
 }
 
-/** The route needs a key to list the players; they come back whatever keys they hold. */
-const ANY_KEY = 'beckon.friend';
-
 /**
  * `wx.modifyFriendInteractiveStorage` (spec §6.5): the player confirms in the phone's dialog, which names the
  * friend (from the game's friend list), then one interaction is recorded, reminding the friend unless
@@ -46,9 +43,8 @@ export async function modifyFriendInteractiveStorage(call: Call): Promise<WxResu
   enter(call, { notInFront: failure(api, WX_FAIL.NOT_IN_FRONT), tapOnly: false });
   let confirmed: boolean | typeof WITHDRAWN;
   try {
-    const { data } = await http
-      .friendCloudStorage([ANY_KEY])
-      .catch((err) => Promise.reject(fromPlatform(api, err)));
+    // No keys: the player and the friends who play.
+    const { data } = await http.friendCloudStorage([]).catch((err) => Promise.reject(fromPlatform(api, err)));
     const friend = data.find((player, i) => i > 0 && player.openid === interaction.toUser);
     if (!friend) throw failure(api, Errors.NOT_A_PLAYING_FRIEND.message);
     confirmed = await shell.dialog(app, 'friendInteraction', {

@@ -105,9 +105,11 @@ export function appsConformance(f: StoreFixture): void {
     test('update of pages replaces the list (also with an empty one)', async () => {
       const app = appRecord({ pages: ['old/one', 'old/two'] });
       await f.store.apps.create(app);
-      expect((await f.store.apps.update(app.appid, { pages: ['new/one'] }))?.pages).toEqual(['new/one']);
+      expect(await f.store.apps.update(app.appid, { pages: ['new/one'] })).toMatchObject({
+        pages: ['new/one'],
+      });
       expect((await f.store.apps.get(app.appid))?.pages).toEqual(['new/one']);
-      expect((await f.store.apps.update(app.appid, { pages: [] }))?.pages).toEqual([]);
+      expect(await f.store.apps.update(app.appid, { pages: [] })).toMatchObject({ pages: [] });
       expect((await f.store.apps.get(app.appid))?.pages).toEqual([]);
     });
 
@@ -123,7 +125,7 @@ export function appsConformance(f: StoreFixture): void {
         dailySendCap: 3,
       });
       expect((await f.store.apps.get(unset.appid))?.dailySendCap).toBe(3);
-      expect((await f.store.apps.update(unset.appid, { dailySendCap: 0 }))?.dailySendCap).toBe(0);
+      expect(await f.store.apps.update(unset.appid, { dailySendCap: 0 })).toMatchObject({ dailySendCap: 0 });
       expect((await f.store.apps.get(unset.appid))?.dailySendCap).toBe(0);
       expect(await f.store.apps.update(unset.appid, { dailySendCap: null })).toEqual(unset);
       expect(await f.store.apps.get(unset.appid)).toEqual(unset);
@@ -202,6 +204,74 @@ export function appsConformance(f: StoreFixture): void {
       await f.store.apps.create(b);
       await f.store.apps.update(a.appid, { secret: 'changed', subscribeBanned: true, pages: ['z'] });
       expect(await f.store.apps.get(b.appid)).toEqual(b);
+    });
+
+    test("create refuses a front end on another app's front-end origin, storing nothing", async () => {
+      const first = appRecord({ frontend: 'https://shop.example/mp/' });
+      expect(await f.store.apps.create(first)).toBe(true);
+      // Another path of the same origin: refused, naming the app that has it.
+      const second = appRecord({ frontend: 'https://shop.example/other/', createdAt: T0 + 1 });
+      expect(await f.store.apps.create(second)).toEqual({ frontendOriginTakenBy: first.appid });
+      expect(await f.store.apps.get(second.appid)).toBeUndefined();
+      expect(await f.store.apps.getBySdkAppId(second.sdkAppId)).toBeUndefined();
+      // Another scheme, port or host is another origin; apps without a front end are never in the way.
+      const others = [
+        appRecord({ frontend: 'http://shop.example/mp/' }),
+        appRecord({ frontend: 'https://shop.example:8443/mp/' }),
+        appRecord({ frontend: 'https://game.shop.example/' }),
+        appRecord({ frontend: null }),
+        appRecord({ frontend: null }),
+      ];
+      for (const app of others) expect(await f.store.apps.create(app)).toBe(true);
+      expect(await f.store.apps.list()).toEqual([first, ...others]);
+    });
+
+    test("update refuses a front end on another app's origin and writes nothing of the patch", async () => {
+      const shop = appRecord({ frontend: 'https://shop.example/' });
+      const game = appRecord({ name: 'Game', frontend: 'https://game.example/', createdAt: T0 + 1 });
+      await f.store.apps.create(shop);
+      await f.store.apps.create(game);
+      expect(await f.store.apps.get(game.appid)).toEqual(game);
+      expect(
+        await f.store.apps.update(game.appid, { name: 'Renamed', frontend: 'https://shop.example/game/' }),
+      ).toEqual({ frontendOriginTakenBy: shop.appid });
+      expect(await f.store.apps.get(game.appid)).toEqual(game);
+      // Its own origin, on another path, is the app's to take.
+      expect(await f.store.apps.update(shop.appid, { frontend: 'https://shop.example/v2/' })).toEqual({
+        ...shop,
+        frontend: 'https://shop.example/v2/',
+      });
+      // An origin given up (moved or cleared) is free for another app.
+      expect(await f.store.apps.update(shop.appid, { frontend: 'https://shop2.example/' })).toMatchObject({
+        frontend: 'https://shop2.example/',
+      });
+      expect(await f.store.apps.update(game.appid, { frontend: 'https://shop.example/game/' })).toMatchObject(
+        {
+          frontend: 'https://shop.example/game/',
+        },
+      );
+      expect(await f.store.apps.update(game.appid, { frontend: null })).toMatchObject({ frontend: null });
+      const late = appRecord({ frontend: 'https://shop.example/late/', createdAt: T0 + 2 });
+      expect(await f.store.apps.create(late)).toBe(true);
+      expect(await f.store.apps.update(shop.appid, { frontend: 'https://shop.example/' })).toEqual({
+        frontendOriginTakenBy: late.appid,
+      });
+    });
+
+    test('of writes racing for one origin, exactly one takes it', async () => {
+      const apps = [appRecord(), appRecord(), appRecord()];
+      for (const app of apps) await f.store.apps.create(app);
+      const origin = 'https://contested.example';
+      const results = await Promise.all([
+        ...apps.map((app, i) => f.store.apps.update(app.appid, { frontend: `${origin}/${i}/` })),
+        f.store.apps.create(appRecord({ frontend: `${origin}/new/` })),
+      ]);
+      const won = (r: (typeof results)[number]) => r === true || (typeof r === 'object' && 'appid' in r);
+      expect(results.filter(won)).toHaveLength(1);
+      const holders = (await f.store.apps.list()).filter((a) => a.frontend?.startsWith(origin));
+      expect(holders).toHaveLength(1);
+      for (const r of results.filter((r) => !won(r)))
+        expect(r).toEqual({ frontendOriginTakenBy: holders[0]!.appid });
     });
 
     test('update of an unknown appid returns undefined and creates nothing', async () => {

@@ -14,6 +14,7 @@ import { message, withGrants } from './messages.conformance.js';
 
 const RANK: SysMsgType = 'SYS_MSG_TYPE_RANK';
 const WHATS_NEW: SysMsgType = 'SYS_MSG_TYPE_WHATS_NEW';
+const INTERACTIVE: SysMsgType = 'SYS_MSG_TYPE_INTERACTIVE';
 const DAY = '2026-01-01';
 const NEXT_DAY = '2026-01-02';
 
@@ -46,7 +47,9 @@ const once = (m: MessageRecord, day = DAY): SystemCardDelivery => ({ card: m, on
 async function subscribed(store: Store, types: SysMsgType[] = [RANK]) {
   const { app, user } = await appAndUser(store);
   const decisions = types.map((msgType) => ({ msgType, status: 'accept' as const }));
-  expect(await store.games.recordSystemDecisions(app.appid, user.id, decisions, T0)).toBe(true);
+  expect(await store.games.recordSystemDecisions(app.appid, user.id, decisions, T0)).toMatchObject({
+    ok: true,
+  });
   return { app, user };
 }
 
@@ -67,7 +70,7 @@ export function gamesConformance(f: StoreFixture): void {
     test('decisions: accept is kept, a dialog reject is not; a later answer replaces the earlier', async () => {
       const { app, user } = await appAndUser(f.store);
       expect(await f.store.games.systemSubscriptions(app.appid, user.id)).toEqual([]);
-      const ok = await f.store.games.recordSystemDecisions(
+      const written = await f.store.games.recordSystemDecisions(
         app.appid,
         user.id,
         [
@@ -76,18 +79,25 @@ export function gamesConformance(f: StoreFixture): void {
         ],
         T0 + 1,
       );
-      expect(ok).toBe(true);
-      expect(await f.store.games.systemSubscriptions(app.appid, user.id)).toEqual([
-        { appid: app.appid, userId: user.id, msgType: RANK, status: 'accept', kept: true, updatedAt: T0 + 1 },
-        {
-          appid: app.appid,
-          userId: user.id,
-          msgType: WHATS_NEW,
-          status: 'reject',
-          kept: false,
-          updatedAt: T0 + 1,
-        },
-      ]);
+      const rank = {
+        appid: app.appid,
+        userId: user.id,
+        msgType: RANK,
+        status: 'accept',
+        kept: true,
+        updatedAt: T0 + 1,
+      };
+      const whatsNew = {
+        appid: app.appid,
+        userId: user.id,
+        msgType: WHATS_NEW,
+        status: 'reject',
+        kept: false,
+        updatedAt: T0 + 1,
+      };
+      // The answers in the decisions' order; the subscriptions by type.
+      expect(written).toEqual({ ok: true, answers: [whatsNew, rank] });
+      expect(await f.store.games.systemSubscriptions(app.appid, user.id)).toEqual([rank, whatsNew]);
       await f.store.games.recordSystemDecisions(
         app.appid,
         user.id,
@@ -100,7 +110,46 @@ export function gamesConformance(f: StoreFixture): void {
       });
     });
 
-    test('with the main switch off a dialog records nothing (false); the settings page still switches types', async () => {
+    test('a dialog leaves a kept answer as it is (an accept, a switch-off) and answers with it', async () => {
+      const { app, user } = await appAndUser(f.store);
+      await f.store.games.recordSystemDecisions(
+        app.appid,
+        user.id,
+        [{ msgType: RANK, status: 'accept' }],
+        T0,
+      );
+      const off = await f.store.games.setSystemType(app.appid, user.id, WHATS_NEW, 'reject', T0 + 1);
+      const written = await f.store.games.recordSystemDecisions(
+        app.appid,
+        user.id,
+        [
+          { msgType: RANK, status: 'reject' },
+          { msgType: WHATS_NEW, status: 'accept' },
+          { msgType: INTERACTIVE, status: 'reject' },
+        ],
+        T0 + 2,
+      );
+      const accepted = {
+        appid: app.appid,
+        userId: user.id,
+        msgType: RANK,
+        status: 'accept',
+        kept: true,
+        updatedAt: T0,
+      };
+      const asked = {
+        appid: app.appid,
+        userId: user.id,
+        msgType: INTERACTIVE,
+        status: 'reject',
+        kept: false,
+        updatedAt: T0 + 2,
+      };
+      expect(written).toEqual({ ok: true, answers: [accepted, off, asked] });
+      expect(await f.store.games.systemSubscriptions(app.appid, user.id)).toEqual([asked, accepted, off]);
+    });
+
+    test('with the main switch off a dialog records nothing ({ok: false}); the settings page still switches types', async () => {
       const { app, user } = await appAndUser(f.store);
       await f.store.consent.setMainSwitch(app.appid, user.id, false, T0);
       expect(
@@ -110,7 +159,7 @@ export function gamesConformance(f: StoreFixture): void {
           [{ msgType: RANK, status: 'accept' }],
           T0,
         ),
-      ).toBe(false);
+      ).toEqual({ ok: false });
       expect(await f.store.games.systemSubscriptions(app.appid, user.id)).toEqual([]);
       const set = await f.store.games.setSystemType(app.appid, user.id, RANK, 'reject', T0 + 5);
       expect(set).toEqual({
@@ -307,7 +356,7 @@ export function gamesConformance(f: StoreFixture): void {
         await f.store.games.setCloudStorage(app.appid, user.id, [{ key: 'score', value: '1' }], T0, 128),
       ).toEqual({
         ok: true,
-        previous: { score: undefined },
+        previous: new Map([['score', undefined]]),
       });
       const second = await f.store.games.setCloudStorage(
         app.appid,
@@ -319,7 +368,13 @@ export function gamesConformance(f: StoreFixture): void {
         T0,
         128,
       );
-      expect(second).toEqual({ ok: true, previous: { score: '1', level: undefined } });
+      expect(second).toEqual({
+        ok: true,
+        previous: new Map([
+          ['score', '1'],
+          ['level', undefined],
+        ]),
+      });
       await f.store.games.setCloudStorage(other.appid, user.id, [{ key: 'score', value: '99' }], T0, 128);
       expect(
         await f.store.games.cloudStorage(app.appid, [user.id, 'nobody'], ['score', 'level', 'none']),
@@ -343,6 +398,37 @@ export function gamesConformance(f: StoreFixture): void {
       ).toBe(true);
     });
 
+    test('keys named like Object.prototype members count and read as any other key, at the limit too', async () => {
+      const { app, user } = await appAndUser(f.store);
+      const kv = (keys: string[]) => keys.map((key) => ({ key, value: `${key}-v` }));
+      const held = Array.from({ length: 127 }, (_, i) => `k${i}`);
+      expect((await f.store.games.setCloudStorage(app.appid, user.id, kv(held), T0, 128)).ok).toBe(true);
+      // The 128th key: `constructor` is new, and its previous value is none.
+      expect(await f.store.games.setCloudStorage(app.appid, user.id, kv(['constructor']), T0, 128)).toEqual({
+        ok: true,
+        previous: new Map([['constructor', undefined]]),
+      });
+      // At the limit, each of these is a 129th key: refused, nothing written.
+      for (const key of ['toString', '__proto__', 'hasOwnProperty', 'valueOf'])
+        expect(await f.store.games.setCloudStorage(app.appid, user.id, kv([key]), T0, 128), key).toEqual({
+          ok: false,
+        });
+      const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+      expect(await f.store.games.cloudStorage(app.appid, [user.id], names)).toEqual([
+        { userId: user.id, key: 'constructor', value: 'constructor-v' },
+      ]);
+      // Held, `constructor` is replaced within the limit, its previous value its own.
+      expect(
+        await f.store.games.setCloudStorage(
+          app.appid,
+          user.id,
+          [{ key: 'constructor', value: '2' }],
+          T0,
+          128,
+        ),
+      ).toEqual({ ok: true, previous: new Map([['constructor', 'constructor-v']]) });
+    });
+
     test('players: users with a login in the game or cloud storage in it', async () => {
       const { app, user } = await appAndUser(f.store);
       const [stored, other, none] = [userRecord(), userRecord(), userRecord()];
@@ -357,17 +443,49 @@ export function gamesConformance(f: StoreFixture): void {
       expect(await f.store.games.players(app.appid, [])).toEqual([]);
     });
 
+    test('an interaction with a card: the value and the card together, or nothing when the msgid is taken', async () => {
+      const { app, user } = await subscribed(f.store, [INTERACTIVE]);
+      const first = card(app.appid, user.id, 1, INTERACTIVE);
+      expect(await f.store.games.addInteractive(app.appid, user.id, '1', 1, T0, { card: first })).toEqual({
+        ok: true,
+        value: 1,
+        card: 'delivered',
+      });
+      expect(await f.store.messages.get(user.id, first.msgid)).toEqual(first);
+      // The msgid is taken: neither the value nor the card is written.
+      const taken = { ...card(app.appid, user.id, 1, INTERACTIVE), rows: [] };
+      expect(await f.store.games.addInteractive(app.appid, user.id, '1', 1, T0, { card: taken })).toEqual({
+        ok: false,
+        card: 'duplicate-msgid',
+      });
+      expect(await f.store.games.interactiveValues(app.appid, user.id)).toEqual({ '1': 1 });
+      expect(await f.store.messages.inbox(user.id, 10)).toEqual([first]);
+      // Not subscribed to the card's type: the value alone.
+      const rank = card(app.appid, user.id, 2, RANK);
+      expect(await f.store.games.addInteractive(app.appid, user.id, '1', 1, T0, { card: rank })).toEqual({
+        ok: true,
+        value: 2,
+        card: 'not-subscribed',
+      });
+      expect(await f.store.messages.inbox(user.id, 10)).toEqual([first]);
+    });
+
     test('interactive values add up from 0 per game, player and key, capped at 2^31 - 1', async () => {
       const { app, user } = await appAndUser(f.store);
-      expect(await f.store.games.addInteractive(app.appid, user.id, '1', 1, T0)).toBe(1);
-      expect(await f.store.games.addInteractive(app.appid, user.id, '1', 1, T0)).toBe(2);
-      expect(await f.store.games.addInteractive(app.appid, user.id, '2', 1, T0)).toBe(1);
-      const concurrent = await Promise.all(
-        Array.from({ length: 20 }, () => f.store.games.addInteractive(app.appid, user.id, '3', 1, T0)),
-      );
-      expect(concurrent.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-      expect(await f.store.games.addInteractive(app.appid, user.id, '4', 2 ** 31 - 2, T0)).toBe(2 ** 31 - 2);
-      expect(await f.store.games.addInteractive(app.appid, user.id, '4', 5, T0)).toBe(2 ** 31 - 1);
+      const add = async (key: string, by: number) => {
+        const write = await f.store.games.addInteractive(app.appid, user.id, key, by, T0);
+        return write.ok ? write.value : undefined;
+      };
+      expect(await f.store.games.addInteractive(app.appid, user.id, '1', 1, T0)).toEqual({
+        ok: true,
+        value: 1,
+      });
+      expect(await add('1', 1)).toBe(2);
+      expect(await add('2', 1)).toBe(1);
+      const concurrent = await Promise.all(Array.from({ length: 20 }, () => add('3', 1)));
+      expect(concurrent.sort((a, b) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(await add('4', 2 ** 31 - 2)).toBe(2 ** 31 - 2);
+      expect(await add('4', 5)).toBe(2 ** 31 - 1);
       expect(await f.store.games.interactiveValues(app.appid, user.id)).toEqual({
         '1': 2,
         '2': 1,

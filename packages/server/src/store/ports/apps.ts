@@ -29,15 +29,34 @@ export type AppPatch = Partial<
   >
 >;
 
+/**
+ * What `create` and `update` answer when another app's front end is on the same origin already (that app's
+ * appid): nothing is written. Two apps on one origin could script each other's frames in the phone.
+ */
+export interface FrontendOriginTaken {
+  frontendOriginTakenBy: string;
+}
+
+/**
+ * Apps. No two apps' front ends share an origin (`new URL(frontend).origin`: scheme, host and port), checked
+ * in the write's own transaction, so two writes racing for one origin cannot both pass.
+ */
 export interface AppStore {
-  /** Returns false (and stores nothing) when the appid or the sdkAppId exists already. */
-  create(app: AppRecord): Promise<boolean>;
+  /**
+   * `true`: stored. `false` (storing nothing) when the appid or the sdkAppId exists already; FrontendOriginTaken
+   * when another app's front end has the origin of this one's.
+   */
+  create(app: AppRecord): Promise<boolean | FrontendOriginTaken>;
   get(appid: string): Promise<AppRecord | undefined>;
   /** The app a calling client names by its SDKAppID. */
   getBySdkAppId(sdkAppId: number): Promise<AppRecord | undefined>;
   /** Oldest first. */
   list(): Promise<AppRecord[]>;
-  update(appid: string, patch: AppPatch): Promise<AppRecord | undefined>;
+  /**
+   * Applies the patch in one transaction: the app as it is then, undefined for an unknown appid, or
+   * FrontendOriginTaken (changing nothing) when the patch's front end is on another app's front end's origin.
+   */
+  update(appid: string, patch: AppPatch): Promise<AppRecord | undefined | FrontendOriginTaken>;
 }
 
 /** `token`: from GET /cgi-bin/token; `stable`: from POST /cgi-bin/stable_token. Separate namespaces. */

@@ -15,6 +15,17 @@ export interface SystemSubscriptionRecord {
   updatedAt: number;
 }
 
+/**
+ * What `addInteractive` did: the new value and, given a card, what became of it; or nothing at all when the
+ * card's msgid is taken (`ok: false`: mint another and call again).
+ */
+export type InteractiveWrite =
+  | { ok: true; value: number; card?: Exclude<SystemDeliverResult, 'duplicate-msgid'> }
+  | { ok: false; card: 'duplicate-msgid' };
+
+/** What `recordSystemDecisions` did: refused (the main switch is off), or each type's answer after it. */
+export type SystemDecisionsWrite = { ok: false } | { ok: true; answers: SystemSubscriptionRecord[] };
+
 /** One system card to deliver: `card.templateId` is its SYS_MSG type. */
 export interface SystemCardDelivery {
   card: MessageRecord;
@@ -49,8 +60,11 @@ export interface CloudEntry {
   value: string;
 }
 
-/** What `setCloudStorage` did: refused (over the key limit, nothing written), or each key's previous value. */
-export type CloudStorageWrite = { ok: false } | { ok: true; previous: Record<string, string | undefined> };
+/**
+ * What `setCloudStorage` did: refused (over the key limit, nothing written), or each key's previous value (a
+ * Map: keys are the game's, `constructor` or `__proto__` among them).
+ */
+export type CloudStorageWrite = { ok: false } | { ok: true; previous: Map<string, string | undefined> };
 
 /**
  * Mini games (spec §4.5, §6.5): players' system message subscriptions, the system cards the platform
@@ -61,16 +75,18 @@ export interface GameStore {
   /** The user's answered types in the game, by type. */
   systemSubscriptions(appid: string, userId: string): Promise<SystemSubscriptionRecord[]>;
   /**
-   * The answers of one dialog, in one transaction: `accept` (kept) or `reject` (not kept) per type. When the
-   * user's main switch for the game is off it records nothing and returns false (checked in the same
-   * transaction, as `ConsentStore.recordDecisions`).
+   * The answers of one dialog, in one transaction: `accept` (kept) or `reject` (not kept) per type, written
+   * only where the type has no kept answer (accepted before, or switched off in settings or from a card: that
+   * answer stands, even if it was given after the dialog was drawn). Returns each type's answer as the
+   * transaction left it, in order. When the user's main switch for the game is off it records nothing and
+   * returns `{ok: false}` (checked in the same transaction, as `ConsentStore.recordDecisions`).
    */
   recordSystemDecisions(
     appid: string,
     userId: string,
     decisions: { msgType: SysMsgType; status: SystemStatus }[],
     at: number,
-  ): Promise<boolean>;
+  ): Promise<SystemDecisionsWrite>;
   /** The settings page or a card: the type switched on or off, kept either way. */
   setSystemType(
     appid: string,
@@ -116,8 +132,18 @@ export interface GameStore {
   cloudStorage(appid: string, userIds: string[], keys: string[]): Promise<CloudEntry[]>;
   /** Those of `userIds` who play the game: they called `wx.login` in it, or stored cloud storage. */
   players(appid: string, userIds: string[]): Promise<string[]>;
-  /** Adds `by` to the player's interactive value for `key` (from 0; capped at 2^31 - 1); the new value. */
-  addInteractive(appid: string, userId: string, key: string, by: number, at: number): Promise<number>;
+  /**
+   * Adds `by` to the player's interactive value for `key` (from 0; capped at 2^31 - 1) and, given a card,
+   * delivers it as `deliverSystemCards` does, in one transaction: the value and the card, or nothing.
+   */
+  addInteractive(
+    appid: string,
+    userId: string,
+    key: string,
+    by: number,
+    at: number,
+    card?: SystemCardDelivery,
+  ): Promise<InteractiveWrite>;
   /** The player's interactive values in the game, by key (keys never added to are left out). */
   interactiveValues(appid: string, userId: string): Promise<Record<string, number>>;
 }

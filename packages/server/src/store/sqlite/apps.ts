@@ -3,6 +3,7 @@ import type {
   AppPatch,
   AppRecord,
   AppStore,
+  FrontendOriginTaken,
   IssueOptions,
   TokenFamily,
   TokenRecord,
@@ -45,6 +46,11 @@ const toApp = (r: AppRow): AppRecord => ({
   rtcSecretKey: r.rtc_secret_key,
 });
 
+/** The origin of a front end (scheme, host and port), kept in `frontend_origin` under a unique index. */
+export function frontendOrigin(frontend: string | null): string | null {
+  return frontend === null ? null : new URL(frontend).origin;
+}
+
 /** The column of each patchable field (the only names interpolated into the UPDATE). */
 const patchColumns: Record<keyof AppPatch, string> = {
   name: 'name',
@@ -77,29 +83,39 @@ export class SqliteApps implements AppStore {
     this.sql = statements(db);
   }
 
-  async create(app: AppRecord): Promise<boolean> {
-    // No conflict target: a taken appid and a taken sdk_app_id (unique index) both leave the table as it was.
-    const result = this.sql(
-      `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages, daily_send_cap,
-                         icon, frontend, created_at, sdk_app_id, rtc_secret_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ).run(
-      app.appid,
-      app.secret,
-      app.name,
-      app.type,
-      app.originalId,
-      app.owner,
-      app.subscribeBanned ? 1 : 0,
-      JSON.stringify(app.pages),
-      app.dailySendCap,
-      app.icon,
-      app.frontend,
-      app.createdAt,
-      app.sdkAppId,
-      app.rtcSecretKey,
-    );
-    return result.changes === 1;
+  async create(app: AppRecord): Promise<boolean | FrontendOriginTaken> {
+    const origin = frontendOrigin(app.frontend);
+    return this.db
+      .transaction((): boolean | FrontendOriginTaken => {
+        const taken = this.originTaken(origin, app.appid);
+        if (taken) return taken;
+        // No conflict target: a taken appid and a taken sdk_app_id (unique index) both leave the table as it
+        // was (and frontend_origin's unique index is the guarantee under the check above).
+        const result = this.sql(
+          `INSERT INTO apps (appid, secret, name, type, original_id, owner, subscribe_banned, pages,
+                             daily_send_cap, icon, frontend, frontend_origin, created_at, sdk_app_id,
+                             rtc_secret_key)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        ).run(
+          app.appid,
+          app.secret,
+          app.name,
+          app.type,
+          app.originalId,
+          app.owner,
+          app.subscribeBanned ? 1 : 0,
+          JSON.stringify(app.pages),
+          app.dailySendCap,
+          app.icon,
+          app.frontend,
+          origin,
+          app.createdAt,
+          app.sdkAppId,
+          app.rtcSecretKey,
+        );
+        return result.changes === 1;
+      })
+      .immediate();
   }
 
   async get(appid: string): Promise<AppRecord | undefined> {
@@ -122,10 +138,16 @@ export class SqliteApps implements AppStore {
     return (this.sql('SELECT * FROM apps ORDER BY created_at, rowid').all() as AppRow[]).map(toApp);
   }
 
-  async update(appid: string, patch: AppPatch): Promise<AppRecord | undefined> {
+  async update(appid: string, patch: AppPatch): Promise<AppRecord | undefined | FrontendOriginTaken> {
     this.cache.drop(appid);
     return this.db
-      .transaction(() => {
+      .transaction((): AppRecord | undefined | FrontendOriginTaken => {
+        if (patch.frontend !== undefined) {
+          const origin = frontendOrigin(patch.frontend);
+          const taken = this.originTaken(origin, appid);
+          if (taken) return taken;
+          this.sql('UPDATE apps SET frontend_origin = ? WHERE appid = ?').run(origin, appid);
+        }
         for (const [field, column] of Object.entries(patchColumns) as [keyof AppPatch, string][]) {
           const value = patch[field];
           if (value !== undefined)
@@ -135,6 +157,15 @@ export class SqliteApps implements AppStore {
         return row && toApp(row);
       })
       .immediate();
+  }
+
+  /** Another app whose front end is on `origin`, read inside the writing transaction. */
+  private originTaken(origin: string | null, appid: string): FrontendOriginTaken | undefined {
+    if (origin === null) return undefined;
+    const holder = this.sql('SELECT appid FROM apps WHERE frontend_origin = ? AND appid <> ?')
+      .pluck()
+      .get(origin, appid) as string | undefined;
+    return holder === undefined ? undefined : { frontendOriginTakenBy: holder };
   }
 }
 

@@ -5,7 +5,9 @@ import type {
   CloudStorageWrite,
   GameStore,
   GameUpdateRecord,
+  InteractiveWrite,
   SystemCardDelivery,
+  SystemDecisionsWrite,
   SystemDeliverResult,
   SystemSubscriptionRecord,
 } from '../port.js';
@@ -53,6 +55,10 @@ const SET_SUBSCRIPTION = `
   ON CONFLICT (appid, user_id, msg_type) DO UPDATE SET
     status = excluded.status, kept = excluded.kept, updated_at = excluded.updated_at`;
 
+/** A dialog's answer: written unless the type has a kept answer (an accept, or a switch-off in settings). */
+const ANSWER_SUBSCRIPTION = `${SET_SUBSCRIPTION}
+    WHERE system_subscriptions.kept = 0`;
+
 /** Takes the day's reminder slot: changes nothing (0 rows) when a card of the type went out that day. */
 const TAKE_REMINDER = `
   INSERT INTO system_reminders (appid, user_id, msg_type, last_day) VALUES (?, ?, ?, ?)
@@ -94,16 +100,20 @@ export class SqliteGames implements GameStore {
     userId: string,
     decisions: { msgType: SysMsgType; status: SystemStatus }[],
     at: number,
-  ): Promise<boolean> {
+  ): Promise<SystemDecisionsWrite> {
     return this.db
-      .transaction((): boolean => {
+      .transaction((): SystemDecisionsWrite => {
         // Checked inside the transaction: a switch-off that commits first is not undone by this accept.
-        if (!mainSwitchOn(this.sql, appid, userId)) return false;
-        for (const { msgType, status } of decisions) {
+        if (!mainSwitchOn(this.sql, appid, userId)) return { ok: false };
+        const read = this.sql(
+          'SELECT * FROM system_subscriptions WHERE appid = ? AND user_id = ? AND msg_type = ?',
+        );
+        const answers = decisions.map(({ msgType, status }) => {
           const kept = status === 'accept' ? 1 : 0;
-          this.sql(SET_SUBSCRIPTION).run({ appid, userId, msgType, status, kept, at });
-        }
-        return true;
+          this.sql(ANSWER_SUBSCRIPTION).run({ appid, userId, msgType, status, kept, at });
+          return toSubscription(read.get(appid, userId, msgType) as SubscriptionRow);
+        });
+        return { ok: true, answers };
       })
       .immediate();
   }
@@ -136,14 +146,7 @@ export class SqliteGames implements GameStore {
   async deliverSystemCards(cards: SystemCardDelivery[], updateId?: string): Promise<SystemDeliverResult[]> {
     return this.db
       .transaction((): SystemDeliverResult[] => {
-        const outcomes = cards.map((d): SystemDeliverResult => {
-          try {
-            return this.deliverInSavepoint(d);
-          } catch (err) {
-            if (err instanceof Refused) return err.outcome;
-            throw err;
-          }
-        });
+        const outcomes = cards.map((d) => this.deliverCard(d));
         const delivered = outcomes.filter((o) => o === 'delivered').length;
         if (updateId !== undefined && delivered > 0) {
           this.sql('UPDATE game_updates SET reminded = reminded + ? WHERE update_id = ?').run(
@@ -154,6 +157,16 @@ export class SqliteGames implements GameStore {
         return outcomes;
       })
       .immediate();
+  }
+
+  /** One card in its savepoint, inside the caller's transaction: a refusal undoes only the savepoint. */
+  private deliverCard(d: SystemCardDelivery): SystemDeliverResult {
+    try {
+      return this.deliverInSavepoint(d);
+    } catch (err) {
+      if (err instanceof Refused) return err.outcome;
+      throw err;
+    }
   }
 
   /** Subscribed and switched on, then the day's slot, then the inbox; a refusal undoes the savepoint. */
@@ -213,12 +226,13 @@ export class SqliteGames implements GameStore {
   ): Promise<CloudStorageWrite> {
     return this.db
       .transaction((): CloudStorageWrite => {
-        const previous: Record<string, string | undefined> = {};
+        const previous = new Map<string, string | undefined>();
         const read = this.sql('SELECT value FROM cloud_storage WHERE appid = ? AND user_id = ? AND key = ?');
         for (const { key } of entries) {
-          if (!(key in previous)) previous[key] = read.pluck().get(appid, userId, key) as string | undefined;
+          if (!previous.has(key))
+            previous.set(key, read.pluck().get(appid, userId, key) as string | undefined);
         }
-        const fresh = Object.values(previous).filter((v) => v === undefined).length;
+        const fresh = [...previous.values()].filter((v) => v === undefined).length;
         const held = this.sql('SELECT count(*) FROM cloud_storage WHERE appid = ? AND user_id = ?')
           .pluck()
           .get(appid, userId) as number;
@@ -260,14 +274,28 @@ export class SqliteGames implements GameStore {
       .all(JSON.stringify(userIds), appid, appid) as string[];
   }
 
-  async addInteractive(appid: string, userId: string, key: string, by: number, at: number): Promise<number> {
-    return this.sql(
-      `INSERT INTO interactive_values (appid, user_id, key, value, updated_at) VALUES (@appid, @userId, @key, min(@by, @max), @at)
-       ON CONFLICT (appid, user_id, key) DO UPDATE SET value = min(value + @by, @max), updated_at = excluded.updated_at
-       RETURNING value`,
-    )
-      .pluck()
-      .get({ appid, userId, key, by, at, max: INTERACTIVE_MAX }) as number;
+  async addInteractive(
+    appid: string,
+    userId: string,
+    key: string,
+    by: number,
+    at: number,
+    card?: SystemCardDelivery,
+  ): Promise<InteractiveWrite> {
+    return this.db
+      .transaction((): InteractiveWrite => {
+        const delivered = card && this.deliverCard(card);
+        if (delivered === 'duplicate-msgid') return { ok: false, card: delivered };
+        const value = this.sql(
+          `INSERT INTO interactive_values (appid, user_id, key, value, updated_at) VALUES (@appid, @userId, @key, min(@by, @max), @at)
+           ON CONFLICT (appid, user_id, key) DO UPDATE SET value = min(value + @by, @max), updated_at = excluded.updated_at
+           RETURNING value`,
+        )
+          .pluck()
+          .get({ appid, userId, key, by, at, max: INTERACTIVE_MAX }) as number;
+        return delivered ? { ok: true, value, card: delivered } : { ok: true, value };
+      })
+      .immediate();
   }
 
   async interactiveValues(appid: string, userId: string): Promise<Record<string, number>> {

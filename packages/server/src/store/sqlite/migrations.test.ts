@@ -192,3 +192,43 @@ test('migration 10: inboxes written before it read the same after, in order, wit
   expect(indexes).not.toContain('messages_inbox');
   expect(indexes).not.toContain('messages_unread');
 });
+
+test('migration 14: each app keeps its front end on an origin of its own; later apps on a taken one lose it', async () => {
+  migrateUpTo(13);
+  const insert = db.prepare(
+    `INSERT INTO apps (appid, secret, name, type, original_id, owner, created_at, sdk_app_id, rtc_secret_key,
+                       frontend)
+       VALUES (?, 's', ?, 'miniprogram', 'gh_000000000000', 'default', ?, ?, 'k', ?)`,
+  );
+  // Inserted out of age order: the oldest app of an origin keeps it, whatever its rowid.
+  const rows: [string, number, string | null][] = [
+    ['wx0000000000000001', 3, 'https://shop.example/later/'],
+    ['wx0000000000000002', 1, 'https://shop.example/mp/'],
+    ['wx0000000000000003', 2, 'https://game.example/'],
+    ['wx0000000000000004', 4, null],
+    ['wx0000000000000005', 5, 'https://shop.example:8443/'],
+  ];
+  for (const [appid, createdAt, frontend] of rows)
+    insert.run(appid, appid, createdAt, 1_400_000_000 + createdAt, frontend);
+
+  migrate(db);
+
+  const apps = new SqliteApps(db);
+  const frontends = (await apps.list()).map((a) => [a.appid, a.frontend]);
+  expect(frontends).toEqual([
+    ['wx0000000000000002', 'https://shop.example/mp/'],
+    ['wx0000000000000003', 'https://game.example/'],
+    ['wx0000000000000001', null],
+    ['wx0000000000000004', null],
+    ['wx0000000000000005', 'https://shop.example:8443/'],
+  ]);
+  // The origins are held: the store refuses a taken one, and so does the index beneath it.
+  expect(await apps.update('wx0000000000000001', { frontend: 'https://shop.example/again/' })).toEqual({
+    frontendOriginTakenBy: 'wx0000000000000002',
+  });
+  expect(() =>
+    db
+      .prepare("UPDATE apps SET frontend_origin = 'https://game.example' WHERE appid = 'wx0000000000000004'")
+      .run(),
+  ).toThrow(/UNIQUE/);
+});

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { SDKAPPID_MAX, SDKAPPID_MIN } from '@beckon/protocol';
 import type Database from 'better-sqlite3';
+import { frontendOrigin } from './apps.js';
 
 export interface Migration {
   id: number;
@@ -26,6 +27,25 @@ function giveAppsRtcCredentials(db: Database.Database): void {
         if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
       }
     }
+  }
+}
+
+/**
+ * Migration 14: each app's front-end origin, under a unique index. Where apps already shared an origin, the
+ * oldest keeps its front end and the later ones lose theirs (each could have scripted the others' frames in
+ * the phone): the operator gives them an origin of their own with `beckon app frontend`.
+ */
+function keepFrontendOrigins(db: Database.Database): void {
+  const apps = db
+    .prepare('SELECT appid, frontend FROM apps WHERE frontend IS NOT NULL ORDER BY created_at, rowid')
+    .all() as { appid: string; frontend: string }[];
+  const seen = new Set<string>();
+  const set = db.prepare('UPDATE apps SET frontend = ?, frontend_origin = ? WHERE appid = ?');
+  for (const { appid, frontend } of apps) {
+    const origin = frontendOrigin(frontend)!;
+    if (seen.has(origin)) set.run(null, null, appid);
+    else set.run(frontend, origin, appid);
+    seen.add(origin);
   }
 }
 
@@ -395,6 +415,16 @@ export const migrations: Migration[] = [
         PRIMARY KEY (appid, user_id, key)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    id: 14,
+    name: 'apps: one front end per origin (two apps on one origin could act as each other in the phone)',
+    // Filled by the run (a URL's origin is JavaScript's to compute); NULLs (no front end) do not collide.
+    sql: `
+      ALTER TABLE apps ADD COLUMN frontend_origin TEXT;
+      CREATE UNIQUE INDEX apps_frontend_origin ON apps (frontend_origin);
+    `,
+    run: keepFrontendOrigins,
   },
 ];
 
